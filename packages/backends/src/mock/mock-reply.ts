@@ -1,0 +1,101 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { countTokens, decode, encode } from 'gpt-tokenizer';
+import { GatewayError, type ChatMessage, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
+import { parseMockDirectives } from './mock-directives.ts';
+
+export interface MockReplyOptions {
+  /** Latency before the first part. @defaultValue 0 */
+  delayMs?: number;
+}
+
+/** The text of the last user message: what the mock answers to. */
+export function lastUserText(request: ChatRequest): string {
+  for (let index = request.messages.length - 1; index >= 0; index--) {
+    const message = request.messages[index]!;
+    if (message.role === 'user') {
+      return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+    }
+  }
+  return '';
+}
+
+function messageText(message: ChatMessage): string {
+  if (message.role === 'user') return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  if (message.role === 'assistant') return message.content + (message.toolCalls?.map((call) => call.arguments).join('') ?? '');
+  return message.content;
+}
+
+/** Prompt tokens as OpenAI counts chat input: the tokens of each message plus a few per message. */
+export function countPromptTokens(request: ChatRequest): number {
+  let tokens = 3;
+  for (const message of request.messages) tokens += 4 + countTokens(messageText(message));
+  return tokens;
+}
+
+/** The canned answer: deterministic, so caches and isolation can be tested against it. */
+export function mockReplyText(prompt: string, words?: number): string {
+  if (words !== undefined) return Array.from({ length: words }, (_, index) => `word${index}`).join(' ');
+  const quoted = prompt.length > 200 ? `${prompt.slice(0, 200)}…` : prompt;
+  return `This is a mock response to: ${quoted}`;
+}
+
+/** Splits text into word-sized deltas, keeping every character. */
+export function splitIntoDeltas(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+/**
+ * One mock answer as a stream of parts. Stops quietly when `signal` aborts: the caller knows why.
+ */
+export async function* mockReply(request: ChatRequest, signal: AbortSignal, options: MockReplyOptions = {}): AsyncGenerator<StreamPart> {
+  const prompt = lastUserText(request);
+  const directives = parseMockDirectives(prompt);
+  const delayMs = (options.delayMs ?? 0) + (directives.delayMs ?? 0);
+  try {
+    if (directives.hang) await sleep(2 ** 31 - 1, undefined, { signal });
+    if (delayMs > 0) await sleep(delayMs, undefined, { signal });
+  } catch {
+    return;
+  }
+  if (directives.error) {
+    yield { type: 'error', error: new GatewayError(directives.error, `Mock failure (${directives.error}) on request.`).toJSON() };
+    return;
+  }
+  const promptTokens = countPromptTokens(request);
+  if (directives.tool) {
+    const args = JSON.stringify({ location: 'Paris' });
+    yield { type: 'tool-call-delta', index: 0, id: `call_mock_${directives.tool}`, name: directives.tool, argumentsDelta: args };
+    yield { type: 'usage', usage: { promptTokens, completionTokens: countTokens(args) } };
+    yield { type: 'finish', finishReason: 'tool_calls' };
+    return;
+  }
+  const { text, truncated } = limitTokens(mockReplyText(prompt, directives.words), request.maxTokens);
+  const deltas = splitIntoDeltas(text);
+  let emitted = 0;
+  for (const delta of deltas) {
+    if (signal.aborted) return;
+    if (directives.failAfter !== undefined && emitted >= directives.failAfter) {
+      yield { type: 'error', error: new GatewayError('upstream_error', 'Mock failure in the middle of the answer.').toJSON() };
+      return;
+    }
+    if (directives.chunkDelayMs && emitted > 0) {
+      try {
+        await sleep(directives.chunkDelayMs, undefined, { signal });
+      } catch {
+        return;
+      }
+    }
+    yield { type: 'text-delta', text: delta };
+    emitted += 1;
+  }
+  yield { type: 'usage', usage: { promptTokens, completionTokens: countTokens(text) } };
+  yield { type: 'finish', finishReason: truncated ? 'length' : 'stop' };
+}
+
+/** Cuts an answer at `maxTokens`, as a model stops when it reaches the limit. */
+function limitTokens(text: string, maxTokens: number | undefined): { text: string; truncated: boolean } {
+  if (maxTokens === undefined) return { text, truncated: false };
+  const tokens = encode(text);
+  if (tokens.length <= maxTokens) return { text, truncated: false };
+  return { text: decode(tokens.slice(0, maxTokens)), truncated: true };
+}

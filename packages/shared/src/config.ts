@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { BACKEND_NAMES } from './contracts/job.ts';
+
+/**
+ * Configuration comes from the environment only, checked once at start-up. Each entry is keyed
+ * by its variable name so a bad value is reported by that name.
+ */
+const int = (min: number) => z.coerce.number().int().min(min);
+const seconds = z.coerce.number().min(0);
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const optionalText = z.string().min(1).optional();
+
+const environmentSchema = z.object({
+  PORT: int(1).max(65_535).optional(),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LLM_BACKEND: z.enum(BACKEND_NAMES).default('cli'),
+  LLM_SUPERVISOR_ID: optionalText,
+  LLM_POOL_SIZE: int(0).max(256).default(2),
+  LLM_KEEP_ALIVE_INTERVAL: seconds.default(300),
+  LLM_REQUEST_TIMEOUT: z.coerce.number().gt(0).default(60),
+  LLM_MAX_BODY_BYTES: int(1024).default(4 * 1024 * 1024),
+  LLM_MAX_OVERFLOW: int(0).default(2),
+  LLM_SESSION_MAX_REQUESTS: int(1).default(100),
+  LLM_MAX_QUEUE_DEPTH: int(1).default(1000),
+  LLM_MOCK_DELAY_MS: int(0).default(0),
+  LLM_CLI_COMMAND: optionalText,
+  LLM_CLI_HOST: z.enum(['pty', 'pipe']).optional(),
+  LLM_MODELS: optionalText,
+  LLM_API_KEYS: optionalText,
+  LLM_API_KEYS_FILE: optionalText,
+  LLM_ADMIN_KEY: optionalText,
+  LLM_ADMIN_KEY_FILE: optionalText,
+  LLM_RATE_LIMIT_RPM: int(0).default(0),
+  LLM_RATE_LIMIT_TPM: int(0).default(0),
+  LLM_CACHE_TTL: seconds.default(0),
+  LLM_SHUTDOWN_GRACE: seconds.default(25),
+  LLM_METRICS_ENABLED: flag.default(true),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_PREFIX: z.string().min(1).default('llmgw'),
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_API_KEY_FILE: optionalText,
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: optionalText,
+});
+
+/** Every environment variable the gateway reads (manifests may set only these). */
+export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape) as ReadonlyArray<
+  keyof typeof environmentSchema.shape
+>;
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** The checked configuration. Durations are in milliseconds. */
+export interface Config {
+  port: number | undefined;
+  host: string;
+  logLevel: Environment['LOG_LEVEL'];
+  backend: Environment['LLM_BACKEND'];
+  supervisorId: string | undefined;
+  poolSize: number;
+  keepAliveIntervalMs: number;
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
+  maxOverflow: number;
+  sessionMaxRequests: number;
+  maxQueueDepth: number;
+  mockDelayMs: number;
+  cliCommand: string | undefined;
+  cliHost: 'pty' | 'pipe' | undefined;
+  models: string | undefined;
+  apiKeys: string | undefined;
+  adminKey: string | undefined;
+  rateLimitRpm: number;
+  rateLimitTpm: number;
+  cacheTtlSeconds: number;
+  shutdownGraceMs: number;
+  metricsEnabled: boolean;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  anthropicApiKey: string | undefined;
+  anthropicBaseUrl: string | undefined;
+  openaiBaseUrl: string | undefined;
+  openaiApiKey: string | undefined;
+}
+
+/** A configuration problem, naming the variable so the operator knows what to fix. */
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+/**
+ * Reads and checks the configuration. Empty values count as unset.
+ * @throws ConfigError naming the first bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present: Record<string, string> = {};
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') present[name] = value.trim();
+  }
+  const result = environmentSchema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(present[variable] ?? '')})`);
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    backend: e.LLM_BACKEND,
+    supervisorId: e.LLM_SUPERVISOR_ID,
+    poolSize: e.LLM_POOL_SIZE,
+    keepAliveIntervalMs: e.LLM_KEEP_ALIVE_INTERVAL * 1000,
+    requestTimeoutMs: e.LLM_REQUEST_TIMEOUT * 1000,
+    maxBodyBytes: e.LLM_MAX_BODY_BYTES,
+    maxOverflow: e.LLM_MAX_OVERFLOW,
+    sessionMaxRequests: e.LLM_SESSION_MAX_REQUESTS,
+    maxQueueDepth: e.LLM_MAX_QUEUE_DEPTH,
+    mockDelayMs: e.LLM_MOCK_DELAY_MS,
+    cliCommand: e.LLM_CLI_COMMAND,
+    cliHost: e.LLM_CLI_HOST,
+    models: e.LLM_MODELS,
+    apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),
+    adminKey: e.LLM_ADMIN_KEY ?? readSecretFile('LLM_ADMIN_KEY_FILE', e.LLM_ADMIN_KEY_FILE),
+    rateLimitRpm: e.LLM_RATE_LIMIT_RPM,
+    rateLimitTpm: e.LLM_RATE_LIMIT_TPM,
+    cacheTtlSeconds: e.LLM_CACHE_TTL,
+    shutdownGraceMs: e.LLM_SHUTDOWN_GRACE * 1000,
+    metricsEnabled: e.LLM_METRICS_ENABLED,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    anthropicApiKey: e.ANTHROPIC_API_KEY ?? readSecretFile('ANTHROPIC_API_KEY_FILE', e.ANTHROPIC_API_KEY_FILE),
+    anthropicBaseUrl: e.ANTHROPIC_BASE_URL,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
+    openaiApiKey: e.OPENAI_API_KEY,
+  };
+}
+
+/** A secret mounted as a file (Kubernetes secret volume); surrounding whitespace is dropped. */
+function readSecretFile(variable: string, path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    const value = readFileSync(path, 'utf8').trim();
+    return value === '' ? undefined : value;
+  } catch (error) {
+    throw new ConfigError(variable, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+function joinSecrets(...values: Array<string | undefined>): string | undefined {
+  const present = values.filter((value): value is string => value !== undefined);
+  return present.length === 0 ? undefined : present.join(',');
+}

@@ -1,0 +1,30 @@
+import type { SerializedGatewayError } from '../errors/gateway-error.ts';
+
+/** Why the model stopped, in OpenAI's words. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens read from a prompt cache, where the backend reports them. */
+  cachedPromptTokens?: number;
+}
+
+/**
+ * What a backend produces for one request: a stream of typed parts. A non-streaming response is
+ * the same stream, collected. A well-formed stream ends with exactly one `finish` or `error`.
+ */
+export type StreamPart =
+  | { type: 'text-delta'; text: string }
+  | {
+      type: 'tool-call-delta';
+      /** Position of the call in the answer; deltas of one call share it. */
+      index: number;
+      /** Present on the first delta of a call. */
+      id?: string;
+      name?: string;
+      argumentsDelta: string;
+    }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; finishReason: FinishReason }
+  | { type: 'error'; error: SerializedGatewayError };

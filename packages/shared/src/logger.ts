@@ -1,0 +1,46 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths whose values never reach a log line: credentials in headers, config and job payloads.
+ * Prompt text is not listed: callers log it only at debug level.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'request.headers.authorization',
+  'apiKey',
+  'adminKey',
+  'anthropicApiKey',
+  'openaiApiKey',
+  'apiKeys',
+  'config.apiKeys',
+  'config.adminKey',
+  'config.anthropicApiKey',
+  'config.openaiApiKey',
+  'env.ANTHROPIC_API_KEY',
+  'env.OPENAI_API_KEY',
+];
+
+export interface CreateLoggerOptions {
+  /** @defaultValue `process.env.LOG_LEVEL` or `info` */
+  level?: string;
+  /** Extra fields on every line, e.g. `{ role: 'supervisor' }`. */
+  base?: Record<string, unknown>;
+  /** Where lines go. @defaultValue standard output */
+  destination?: pino.DestinationStream;
+}
+
+/** A JSON logger with redaction. One per process; children carry request and session ids. */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const loggerOptions: LoggerOptions = {
+    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+    base: { service: 'llm-gateway', ...options.base },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  return options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions);
+}

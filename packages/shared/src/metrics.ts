@@ -1,0 +1,76 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics, on a registry of their own (one per process or test). */
+export interface GatewayMetrics {
+  registry: Registry;
+  /** By HTTP status, model and backend. */
+  requestsTotal: Counter<'status' | 'model' | 'backend'>;
+  requestDuration: Histogram<'model' | 'backend' | 'stream'>;
+  /** Sessions by status (and supervisor), set from the pool. */
+  sessionsTotal: Gauge<'status'>;
+  cacheHits: Counter<'tenant'>;
+  queueDepth: Gauge<never>;
+  tokensTotal: Counter<'kind' | 'model' | 'tenant'>;
+}
+
+export interface CreateMetricsOptions {
+  /** Adds Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
+  processMetrics?: boolean;
+  /** Labels on every series, e.g. `{ role: 'api' }`. */
+  defaultLabels?: Record<string, string>;
+}
+
+export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetrics {
+  const { processMetrics = true, defaultLabels } = options;
+  const registry = new Registry();
+  if (defaultLabels) registry.setDefaultLabels(defaultLabels);
+  if (processMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    requestsTotal: new Counter({
+      name: 'llm_requests_total',
+      help: 'Chat completion requests by HTTP status, model and backend.',
+      labelNames: ['status', 'model', 'backend'],
+      registers,
+    }),
+    requestDuration: new Histogram({
+      name: 'llm_request_duration_seconds',
+      help: 'Chat completion latency, from request to the last byte.',
+      labelNames: ['model', 'backend', 'stream'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    }),
+    sessionsTotal: new Gauge({
+      name: 'llm_sessions_total',
+      help: 'Pooled backend sessions by status.',
+      labelNames: ['status'],
+      registers,
+    }),
+    cacheHits: new Counter({
+      name: 'llm_cache_hits_total',
+      help: 'Responses served from the response cache.',
+      labelNames: ['tenant'],
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'llm_queue_depth',
+      help: 'Jobs waiting for a supervisor.',
+      registers,
+    }),
+    tokensTotal: new Counter({
+      name: 'llm_tokens_total',
+      help: 'Tokens by kind (prompt, completion), model and tenant.',
+      labelNames: ['kind', 'model', 'tenant'],
+      registers,
+    }),
+  };
+}
+
+/**
+ * Keeps a label's values bounded: anything not in `allowed` becomes `other`, so a client
+ * inventing model names cannot create unbounded series.
+ */
+export function boundedLabel(value: string, allowed: ReadonlySet<string>): string {
+  return allowed.has(value) ? value : 'other';
+}

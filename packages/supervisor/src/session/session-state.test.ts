@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { isAssignable, transition, type SessionEvent, type SessionFinalStatus } from './session-state.ts';
+
+function run(events: SessionEvent[], from: SessionFinalStatus = 'starting'): SessionFinalStatus | null {
+  let status: SessionFinalStatus | null = from;
+  for (const event of events) {
+    if (status === null) return null;
+    status = transition(status, event);
+  }
+  return status;
+}
+
+describe('session state machine', () => {
+  it('serves, resets and serves again', () => {
+    expect(run(['session-ready', 'job-assigned', 'job-succeeded', 'reset-succeeded'])).toBe('ready');
+    expect(run(['session-ready', 'job-assigned', 'job-succeeded', 'reset-succeeded', 'job-assigned'])).toBe('busy');
+  });
+
+  it('never reuses a session after a failed job or a failed reset', () => {
+    expect(run(['session-ready', 'job-assigned', 'job-failed'])).toBe('stopping');
+    expect(run(['session-ready', 'job-assigned', 'job-succeeded', 'reset-failed'])).toBe('stopping');
+    expect(run(['session-ready', 'job-assigned', 'job-failed', 'session-stopped'])).toBe('stopped');
+  });
+
+  it('marks a session that dies in any live state as failed', () => {
+    for (const from of ['starting', 'ready', 'busy', 'resetting'] as const) {
+      expect(transition(from, 'session-exited')).toBe('failed');
+    }
+    expect(transition('stopping', 'session-exited')).toBe('stopped');
+  });
+
+  it('never makes a session that failed to start assignable', () => {
+    const status = run(['start-failed']);
+    expect(status).toBe('failed');
+    expect(transition('failed', 'session-ready')).toBeNull();
+    expect(transition('failed', 'job-assigned')).toBeNull();
+  });
+
+  it('refuses events that make no sense', () => {
+    expect(transition('starting', 'job-assigned')).toBeNull();
+    expect(transition('ready', 'job-succeeded')).toBeNull();
+    expect(transition('stopped', 'session-ready')).toBeNull();
+    expect(transition('busy', 'job-assigned')).toBeNull();
+  });
+
+  it('only hands jobs to ready sessions', () => {
+    const statuses: SessionFinalStatus[] = ['starting', 'ready', 'busy', 'resetting', 'stopping', 'failed', 'stopped'];
+    expect(statuses.filter(isAssignable)).toEqual(['ready']);
+  });
+});

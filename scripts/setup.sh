@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine: pnpm, the workspace's packages (node-pty builds from
+# source against the local Node headers), and redis-server for the tests. Cheap when done already.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quiet=false; [[ "${1:-}" == "--quiet" ]] && quiet=true
+say() { $quiet || echo "setup: $*"; }
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  say "installing pnpm 12.4.2"
+  npm i -g pnpm@12.4.2 >/dev/null
+fi
+
+# node-gyp must find Node's headers locally: there is no internet to download them from.
+export npm_config_nodedir="${npm_config_nodedir:-/usr}"
+stamp=node_modules/.setup-stamp
+if [[ ! -f $stamp || pnpm-lock.yaml -nt $stamp || package.json -nt $stamp ]]; then
+  say "installing packages"
+  pnpm install --frozen-lockfile --reporter=silent
+  touch "$stamp"
+fi
+
+# Tests start their own redis-server on a free port; they only need the binary.
+if ! command -v redis-server >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+  say "installing redis-server"
+  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null
+fi
+say "ready"
