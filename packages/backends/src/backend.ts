@@ -1,4 +1,4 @@
-import type { BackendName, ChatRequest, Logger, StreamPart } from '@llm-gateway/shared';
+import type { BackendName, ChatRequest, GatewayError, Logger, StreamPart } from '@llm-gateway/shared';
 
 export interface BackendCallOptions {
   /** Aborted when the client goes away or the deadline passes; the backend must stop promptly. */
@@ -15,6 +15,11 @@ export interface Backend {
   readonly name: BackendName;
   /** The model ids clients may ask this backend for. */
   models(): readonly string[];
+  /**
+   * Refuses a request this backend cannot serve faithfully (e.g. images on the CLI), before any
+   * session or upstream is used. Returns the error to answer with, or undefined.
+   */
+  check?(request: ChatRequest): GatewayError | undefined;
   stream(request: ChatRequest, options: BackendCallOptions): AsyncIterable<StreamPart>;
 }
 
@@ -50,5 +55,7 @@ export interface CreateSessionOptions {
 export interface SessionBackend {
   readonly name: BackendName;
   models(): readonly string[];
+  /** As {@link Backend.check}: runs before a session is taken from the pool. */
+  check?(request: ChatRequest): GatewayError | undefined;
   createSession(options: CreateSessionOptions): BackendSession;
 }

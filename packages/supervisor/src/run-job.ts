@@ -6,7 +6,7 @@ import {
   type Logger,
   type StreamPart,
 } from '@llm-gateway/shared';
-import type { Backend } from '@llm-gateway/backends';
+import type { Backend, SessionBackend } from '@llm-gateway/backends';
 import type { SessionPool } from './pool/session-pool.ts';
 
 /** Something that can take one request: a pooled session, or a stateless backend. */
@@ -20,8 +20,10 @@ export interface Execution {
 export type Executor = (request: ChatRequest, signal: AbortSignal, log: Logger | undefined) => Promise<Execution>;
 
 /** Runs requests on the pool's sessions. */
-export function pooledExecutor(pool: SessionPool): Executor {
+export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Executor {
   return async (request, signal, log) => {
+    const refusal = backend.check?.(request);
+    if (refusal) throw refusal;
     const lease = await pool.acquire(signal);
     const sessionLog = log?.child({ sessionId: lease.id });
     return {
@@ -34,11 +36,15 @@ export function pooledExecutor(pool: SessionPool): Executor {
 
 /** Runs requests straight on a stateless backend (the API backends). */
 export function directExecutor(backend: Backend): Executor {
-  return async (request, signal, log) => ({
-    sessionId: null,
-    parts: backend.stream(request, { signal, ...(log ? { log } : {}) }),
-    done: () => {},
-  });
+  return async (request, signal, log) => {
+    const refusal = backend.check?.(request);
+    if (refusal) throw refusal;
+    return {
+      sessionId: null,
+      parts: backend.stream(request, { signal, ...(log ? { log } : {}) }),
+      done: () => {},
+    };
+  };
 }
 
 export interface RunJobOptions {

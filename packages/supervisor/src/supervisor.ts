@@ -68,7 +68,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       log: log.child({ component: 'pool' }),
       onChange: updateGauge,
     });
-    executor = pooledExecutor(pool);
+    executor = pooledExecutor(pool, supervised.backend);
   } else {
     executor = directExecutor(supervised.backend);
   }
