@@ -1,0 +1,10 @@
+export {
+  echoReply,
+  lastUserText,
+  startFakeAnthropic,
+  type FakeAnthropic,
+  type FakeAnthropicOptions,
+  type FakeReplySource,
+  type RecordedRequest,
+} from './fake-anthropic.ts';
+export { chunkText, type FakeReply, type FakeToolCall, type FakeUsage } from './anthropic-events.ts';
