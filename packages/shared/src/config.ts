@@ -15,6 +15,7 @@ const environmentSchema = z.object({
   PORT: int(1).max(65_535).optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LLM_ROLE: z.enum(['all', 'api', 'supervisor']).default('all'),
   LLM_BACKEND: z.enum(BACKEND_NAMES).default('cli'),
   LLM_SUPERVISOR_ID: optionalText,
   LLM_POOL_SIZE: int(0).max(256).default(2),
@@ -58,6 +59,8 @@ export interface Config {
   port: number | undefined;
   host: string;
   logLevel: Environment['LOG_LEVEL'];
+  /** `all`: API and supervisor in one process; `api` / `supervisor`: one role (needs Redis). */
+  role: Environment['LLM_ROLE'];
   backend: Environment['LLM_BACKEND'];
   supervisorId: string | undefined;
   poolSize: number;
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    role: e.LLM_ROLE,
     backend: e.LLM_BACKEND,
     supervisorId: e.LLM_SUPERVISOR_ID,
     poolSize: e.LLM_POOL_SIZE,

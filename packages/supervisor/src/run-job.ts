@@ -78,12 +78,10 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
     yield { type: 'job-started', sessionId: execution.sessionId, supervisor: supervisorId };
     for await (const part of execution.parts) {
       if (controller.signal.aborted) break;
+      // Decided before yielding: a consumer that stops at the terminal event never resumes us.
+      if (part.type === 'finish') outcome = 'succeeded';
       yield part;
-      if (part.type === 'finish') {
-        outcome = 'succeeded';
-        return;
-      }
-      if (part.type === 'error') return;
+      if (part.type === 'finish' || part.type === 'error') return;
     }
     yield { type: 'error', error: abortError(controller.signal, 'The backend ended the answer without finishing it.').toJSON() };
   } catch (error) {

@@ -1,0 +1,29 @@
+import type { Config, Dispatcher, GatewayMetrics, Logger } from '@llm-gateway/shared';
+import type { ModelCatalog } from './models/model-catalog.ts';
+
+/** Values the middleware puts on each request's context. */
+export interface GatewayEnv {
+  Variables: {
+    requestId: string;
+    /** The tenant the API key belongs to; `anonymous` when the gateway is open. */
+    tenant: string;
+    log: Logger;
+  };
+}
+
+/** Whether the gateway still takes new work: false once shutdown has begun. */
+export interface LifecycleState {
+  draining: boolean;
+  /** Chat completions being answered now; shutdown waits for them. */
+  inflight: number;
+}
+
+/** Everything the routes need, built once per process. */
+export interface AppDependencies {
+  config: Config;
+  dispatcher: Dispatcher;
+  log: Logger;
+  metrics: GatewayMetrics;
+  catalog: ModelCatalog;
+  lifecycle: LifecycleState;
+}

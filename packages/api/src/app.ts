@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { GatewayError, createMetrics, type Config, type Dispatcher, type GatewayMetrics, type Logger } from '@llm-gateway/shared';
+import type { AppDependencies, GatewayEnv, LifecycleState } from './app-context.ts';
+import { errorHandler, methodNotAllowed, notFoundHandler } from './middleware/error-handler.ts';
+import { requestId } from './middleware/request-id.ts';
+import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts';
+import { chatCompletions } from './routes/chat-completions.ts';
+import { listModels, retrieveModel } from './routes/models.ts';
+import { health, live, metrics, ready, sessions } from './routes/operations.ts';
+
+export interface CreateAppOptions {
+  config: Config;
+  dispatcher: Dispatcher;
+  log: Logger;
+  /** @defaultValue a fresh registry */
+  metrics?: GatewayMetrics;
+  /** @defaultValue the configured backend's models */
+  catalog?: ModelCatalog;
+  /** Shared with the shutdown logic, which sets `draining`. @defaultValue not draining */
+  lifecycle?: LifecycleState;
+}
+
+/** The HTTP front end: routes, limits and error rendering; no sockets, so tests call `app.request()`. */
+export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
+  const deps: AppDependencies = {
+    config: options.config,
+    dispatcher: options.dispatcher,
+    log: options.log,
+    metrics: options.metrics ?? createMetrics(),
+    catalog: options.catalog ?? createModelCatalog(options.config),
+    lifecycle: options.lifecycle ?? { draining: false, inflight: 0 },
+  };
+  const app = new Hono<GatewayEnv>();
+  app.use('*', requestId(deps.log));
+  app.onError(errorHandler(deps.log));
+  app.notFound(notFoundHandler);
+
+  const limitBody = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: () => {
+      throw new GatewayError('request_too_large', `The request body exceeds ${deps.config.maxBodyBytes} bytes.`);
+    },
+  });
+  app.post('/v1/chat/completions', limitBody, chatCompletions(deps));
+  app.get('/v1/models', listModels(deps));
+  app.get('/v1/models/:model', retrieveModel(deps));
+  app.get('/health', health(deps));
+  app.get('/livez', live);
+  app.get('/readyz', ready(deps));
+  app.get('/sessions', sessions(deps));
+  app.get('/metrics', metrics(deps));
+
+  // A known path asked with the wrong method is a 405, not a 404.
+  app.all('/v1/chat/completions', methodNotAllowed(['POST']));
+  for (const path of ['/v1/models', '/v1/models/:model', '/health', '/livez', '/readyz', '/sessions', '/metrics']) {
+    app.all(path, methodNotAllowed(['GET']));
+  }
+  return app;
+}

@@ -1,0 +1,55 @@
+import { ConfigError, createLogger, loadConfig, type Config } from '@llm-gateway/shared';
+import { createGateway } from './gateway.ts';
+import { startServer } from './server.ts';
+import { shutDownGracefully } from './shutdown.ts';
+
+/**
+ * `pnpm start` (API and supervisor in one process; over Redis when REDIS_URL is set) and
+ * `pnpm start:api` (LLM_ROLE=api: the HTTP front end only).
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger().fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);
+    process.exit(78); // EX_CONFIG
+  }
+  const role = config.role === 'api' ? 'api' : 'all';
+  const log = createLogger({ level: config.logLevel, base: { role } });
+  const gateway = await createGateway({ config, log, role });
+  const server = await startServer(gateway.app, { port: config.port ?? 5005, host: config.host });
+  log.info({ url: server.url, backend: config.backend, mode: gateway.dispatcher.mode, poolSize: config.poolSize }, 'llm-gateway listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'signal received');
+    shutDownGracefully({
+      lifecycle: gateway.lifecycle,
+      graceMs: config.shutdownGraceMs,
+      closeServer: server.close,
+      closeGateway: gateway.close,
+      log,
+    }).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    createLogger().fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);
+    process.exit(78);
+  }
+  createLogger().fatal({ err: error }, 'llm-gateway failed to start');
+  process.exit(1);
+});

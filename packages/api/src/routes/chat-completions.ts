@@ -1,0 +1,103 @@
+import type { Context } from 'hono';
+import { collectAnswer } from '@llm-gateway/backends';
+import {
+  GatewayError,
+  completionId,
+  parseChatRequest,
+  type CompletionJob,
+  type JobEvent,
+} from '@llm-gateway/shared';
+import type { AppDependencies, GatewayEnv } from '../app-context.ts';
+import { completionBody, type CompletionIdentity } from '../sse/openai-format.ts';
+import { streamCompletion } from '../sse/stream-completion.ts';
+import { CompletionRecorder } from './completion-recorder.ts';
+
+/** `POST /v1/chat/completions`: validate, hand the job to the dispatcher, answer as OpenAI does. */
+export function chatCompletions(deps: AppDependencies) {
+  const knownModels = new Set(deps.catalog.list().map((entry) => entry.id));
+  return async (c: Context<GatewayEnv>): Promise<Response> => {
+    deps.lifecycle.inflight += 1;
+    const recorder = new CompletionRecorder(deps.metrics, c.get('log'), knownModels, () => {
+      deps.lifecycle.inflight -= 1;
+    });
+    recorder.tenant = c.get('tenant');
+    try {
+      return await handle(c, deps, recorder);
+    } catch (error) {
+      recorder.finish({ status: error instanceof GatewayError ? error.status : 500, errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
+      throw error;
+    }
+  };
+}
+
+async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: CompletionRecorder): Promise<Response> {
+  if (deps.lifecycle.draining) {
+    throw new GatewayError('backend_unavailable', 'The gateway is shutting down; retry on another replica.', { retryAfter: 1 });
+  }
+  const parsed = parseChatRequest(await readJson(c));
+  recorder.model = parsed.request.model;
+  recorder.stream = parsed.stream;
+  const backend = deps.catalog.resolve(parsed.request.model);
+  if (!backend) {
+    throw new GatewayError('model_not_found', `The model '${parsed.request.model}' does not exist or is not served here.`, {
+      param: 'model',
+    });
+  }
+  recorder.backend = backend;
+  const now = Date.now();
+  const job: CompletionJob = {
+    id: completionId(),
+    requestId: c.get('requestId'),
+    tenant: c.get('tenant'),
+    backend,
+    request: parsed.request,
+    stream: parsed.stream,
+    deadline: now + deps.config.requestTimeoutMs,
+    acceptedAt: now,
+  };
+  const identity: CompletionIdentity = { id: job.id, created: Math.floor(now / 1000), model: parsed.request.model };
+
+  const cancel = new AbortController();
+  const clientSignal = c.req.raw.signal;
+  const onClientGone = () => cancel.abort(new GatewayError('client_closed', 'The client closed the request.'));
+  clientSignal.addEventListener('abort', onClientGone, { once: true });
+  const events = deps.dispatcher.run(job, cancel.signal)[Symbol.asyncIterator]();
+
+  if (parsed.stream) {
+    return streamCompletion(c, { identity, events, cancel, includeUsage: parsed.includeUsage, recorder, cleanup: () => clientSignal.removeEventListener('abort', onClientGone) });
+  }
+  let sessionId: string | null = null;
+  try {
+    const answer = await collectAnswer(tapSession(events, (id) => (sessionId = id)));
+    recorder.finish({ status: 200, usage: answer.usage, sessionId });
+    return c.json(completionBody(identity, answer));
+  } finally {
+    clientSignal.removeEventListener('abort', onClientGone);
+  }
+}
+
+async function readJson(c: Context<GatewayEnv>): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError(
+      'invalid_json',
+      'We could not parse the JSON body of your request. The body must be a JSON object.',
+    );
+  }
+}
+
+/** Passes events through, noting which session took the job. */
+async function* tapSession(events: AsyncIterator<JobEvent>, onSession: (id: string | null) => void): AsyncGenerator<JobEvent> {
+  try {
+    for (;;) {
+      const next = await events.next();
+      if (next.done) return;
+      if (next.value.type === 'job-started') onSession(next.value.sessionId);
+      yield next.value;
+    }
+  } finally {
+    await events.return?.();
+  }
+}

@@ -1,0 +1,58 @@
+import { boundedLabel, type GatewayMetrics, type Logger, type Usage } from '@llm-gateway/shared';
+
+export interface CompletionOutcome {
+  status: number;
+  usage?: Usage;
+  sessionId?: string | null;
+  errorCode?: string;
+}
+
+/**
+ * Records one chat completion exactly once, whichever way it ends: the request counter, the
+ * latency histogram, token counters and one structured log line.
+ */
+export class CompletionRecorder {
+  model = 'unknown';
+  backend = 'none';
+  tenant = 'anonymous';
+  stream = false;
+  #done = false;
+  readonly #started = performance.now();
+
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    private readonly log: Logger,
+    private readonly knownModels: ReadonlySet<string>,
+    /** Called once the completion is over, however it ended. */
+    private readonly onFinish: () => void = () => {},
+  ) {}
+
+  finish(outcome: CompletionOutcome): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.onFinish();
+    const seconds = (performance.now() - this.#started) / 1000;
+    const model = boundedLabel(this.model, this.knownModels);
+    this.metrics.requestsTotal.inc({ status: String(outcome.status), model, backend: this.backend });
+    this.metrics.requestDuration.observe({ model, backend: this.backend, stream: String(this.stream) }, seconds);
+    if (outcome.usage) {
+      this.metrics.tokensTotal.inc({ kind: 'prompt', model, tenant: this.tenant }, outcome.usage.promptTokens);
+      this.metrics.tokensTotal.inc({ kind: 'completion', model, tenant: this.tenant }, outcome.usage.completionTokens);
+    }
+    this.log.info(
+      {
+        model: this.model,
+        backend: this.backend,
+        tenant: this.tenant,
+        stream: this.stream,
+        status: outcome.status,
+        latencyMs: Math.round(seconds * 1000 * 10) / 10,
+        sessionId: outcome.sessionId ?? null,
+        promptTokens: outcome.usage?.promptTokens,
+        completionTokens: outcome.usage?.completionTokens,
+        ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+      },
+      'chat completion',
+    );
+  }
+}

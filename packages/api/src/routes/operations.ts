@@ -1,0 +1,49 @@
+import type { Context } from 'hono';
+import type { AppDependencies, GatewayEnv } from '../app-context.ts';
+
+/** `GET /health`: what an operator needs to know, 200 when requests can be served, else 503. */
+export function health(deps: AppDependencies) {
+  return async (c: Context<GatewayEnv>) => {
+    const status = await deps.dispatcher.health();
+    const ok = status.ok && !deps.lifecycle.draining;
+    const body = {
+      status: ok ? 'ok' : deps.lifecycle.draining ? 'draining' : 'unavailable',
+      backend: deps.config.backend,
+      mode: status.mode,
+      supervisors: status.supervisors,
+      pool: status.pool,
+      ...(status.redis ? { redis: status.redis } : {}),
+      ...(status.reason ? { reason: status.reason } : {}),
+    };
+    return c.json(body, ok ? 200 : 503);
+  };
+}
+
+/** `GET /livez`: the process is alive (a Kubernetes liveness probe). */
+export function live(c: Context<GatewayEnv>) {
+  return c.json({ status: 'alive' });
+}
+
+/** `GET /readyz`: the process takes new work; fails first on shutdown so traffic moves away. */
+export function ready(deps: AppDependencies) {
+  return (c: Context<GatewayEnv>) =>
+    deps.lifecycle.draining ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ready' });
+}
+
+/** `GET /sessions`: every session the dispatcher can see, across supervisors. */
+export function sessions(deps: AppDependencies) {
+  return async (c: Context<GatewayEnv>) => c.json({ sessions: await deps.dispatcher.sessions() });
+}
+
+/** `GET /metrics`: Prometheus text format. */
+export function metrics(deps: AppDependencies) {
+  return async (c: Context<GatewayEnv>) => {
+    try {
+      deps.metrics.queueDepth.set(await deps.dispatcher.queueDepth());
+    } catch {
+      // Redis may be down: the rest of the metrics are still worth scraping.
+    }
+    c.header('content-type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  };
+}

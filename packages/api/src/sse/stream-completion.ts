@@ -1,0 +1,122 @@
+import type { Context } from 'hono';
+import { GatewayError, type JobEvent, type StreamPart, type Usage } from '@llm-gateway/shared';
+import type { GatewayEnv } from '../app-context.ts';
+import type { CompletionRecorder } from '../routes/completion-recorder.ts';
+import { DONE_EVENT, deltaChunk, errorEvent, finishChunk, roleChunk, usageChunk, type CompletionIdentity } from './openai-format.ts';
+
+export interface StreamCompletionOptions {
+  identity: CompletionIdentity;
+  events: AsyncIterator<JobEvent>;
+  /** Aborted when the client goes away mid-stream: cancels the job. */
+  cancel: AbortController;
+  includeUsage: boolean;
+  recorder: CompletionRecorder;
+  cleanup: () => void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Answers with OpenAI's SSE stream. The first part is awaited before any header is sent, so a
+ * job that fails at once still gets a proper HTTP error status; a failure after that becomes one
+ * final error event, then the stream closes.
+ */
+export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCompletionOptions): Promise<Response> {
+  const { identity, events, cancel, includeUsage, recorder, cleanup } = options;
+  let sessionId: string | null = null;
+  const nextPart = async (): Promise<StreamPart | undefined> => {
+    for (;;) {
+      const next = await events.next();
+      if (next.done) return undefined;
+      if (next.value.type === 'job-started') {
+        sessionId = next.value.sessionId;
+        continue;
+      }
+      return next.value;
+    }
+  };
+
+  let first: StreamPart | undefined;
+  try {
+    first = await nextPart();
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+  if (first?.type === 'error') {
+    cleanup();
+    throw GatewayError.fromJSON(first.error);
+  }
+
+  let usage: Usage | undefined;
+  let pending: StreamPart | undefined = first;
+  let finished = false;
+  const end = (status: number, errorCode?: string) => {
+    finished = true;
+    cleanup();
+    // Let the job's generator run its cleanup (release the session) now, not at garbage collection.
+    void events.return?.();
+    recorder.finish({ status, ...(usage ? { usage } : {}), sessionId, ...(errorCode ? { errorCode } : {}) });
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(roleChunk(identity)));
+    },
+    async pull(controller) {
+      try {
+        for (;;) {
+          const part = pending ?? (await nextPart());
+          pending = undefined;
+          if (part === undefined) {
+            const error = new GatewayError('upstream_error', 'The answer ended before it was finished.');
+            controller.enqueue(encoder.encode(errorEvent(error.toBody())));
+            controller.close();
+            end(error.status, error.code);
+            return;
+          }
+          if (part.type === 'usage') {
+            usage = part.usage;
+            continue;
+          }
+          if (part.type === 'finish') {
+            let text = finishChunk(identity, part.finishReason);
+            if (includeUsage && usage) text += usageChunk(identity, usage);
+            controller.enqueue(encoder.encode(text + DONE_EVENT));
+            controller.close();
+            end(200);
+            return;
+          }
+          if (part.type === 'error') {
+            const error = GatewayError.fromJSON(part.error);
+            controller.enqueue(encoder.encode(errorEvent(error.toBody())));
+            controller.close();
+            end(error.status, error.code);
+            return;
+          }
+          const chunk = deltaChunk(identity, part);
+          if (chunk !== undefined) {
+            controller.enqueue(encoder.encode(chunk));
+            return;
+          }
+        }
+      } catch (error) {
+        const gatewayError = error instanceof GatewayError ? error : new GatewayError('internal_error', 'The stream failed.');
+        controller.enqueue(encoder.encode(errorEvent(gatewayError.toBody())));
+        controller.close();
+        end(gatewayError.status, gatewayError.code);
+      }
+    },
+    async cancel() {
+      // The client went away: stop the job wherever it runs, and record it as a 499.
+      cancel.abort(new GatewayError('client_closed', 'The client closed the stream.'));
+      if (!finished) end(499, 'client_closed');
+      await events.return?.();
+    },
+  });
+
+  c.header('content-type', 'text/event-stream; charset=utf-8');
+  c.header('cache-control', 'no-cache');
+  c.header('x-accel-buffering', 'no');
+  return c.body(body, 200);
+}
