@@ -25,6 +25,7 @@ const environmentSchema = z.object({
   LLM_MAX_OVERFLOW: int(0).default(2),
   LLM_SESSION_MAX_REQUESTS: int(1).default(100),
   LLM_MAX_QUEUE_DEPTH: int(1).default(1000),
+  LLM_HEARTBEAT_INTERVAL: z.coerce.number().gt(0).default(2),
   LLM_MOCK_DELAY_MS: int(0).default(0),
   LLM_CLI_COMMAND: optionalText,
   LLM_CLI_HOST: z.enum(['pty', 'pipe']).optional(),
@@ -70,6 +71,11 @@ export interface Config {
   maxOverflow: number;
   sessionMaxRequests: number;
   maxQueueDepth: number;
+  /**
+   * How often a supervisor proves it is alive in Redis (`LLM_HEARTBEAT_INTERVAL`, seconds). Its
+   * registry entry lives 3 heartbeats; its job locks and the stalled-job check scale with it.
+   */
+  heartbeatIntervalMs: number;
   mockDelayMs: number;
   cliCommand: string | undefined;
   cliHost: 'pty' | 'pipe' | undefined;
@@ -131,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxOverflow: e.LLM_MAX_OVERFLOW,
     sessionMaxRequests: e.LLM_SESSION_MAX_REQUESTS,
     maxQueueDepth: e.LLM_MAX_QUEUE_DEPTH,
+    heartbeatIntervalMs: e.LLM_HEARTBEAT_INTERVAL * 1000,
     mockDelayMs: e.LLM_MOCK_DELAY_MS,
     cliCommand: e.LLM_CLI_COMMAND,
     cliHost: e.LLM_CLI_HOST,
