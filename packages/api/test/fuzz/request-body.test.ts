@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/gateway.ts';
+import { inProcessGateway } from '../helpers/test-gateway.ts';
+
+/** Property: no request body, however odd, yields a 5xx or takes the process down. */
+describe('fuzzing the chat completion body', () => {
+  let gateway: Gateway;
+  beforeAll(async () => {
+    gateway = await inProcessGateway({ LLM_POOL_SIZE: '4' });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  async function statusFor(body: string): Promise<number> {
+    const response = await gateway.app.request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const text = await response.text();
+    if (response.headers.get('content-type')?.startsWith('application/json')) JSON.parse(text);
+    return response.status;
+  }
+
+  const role = fc.oneof(fc.constantFrom('system', 'developer', 'user', 'assistant', 'tool', 'function'), fc.string());
+  const part = fc.oneof(
+    fc.record({ type: fc.constant('text'), text: fc.string() }),
+    fc.record({ type: fc.constant('image_url'), image_url: fc.record({ url: fc.string() }) }),
+    fc.record({ type: fc.string(), text: fc.jsonValue() }, { requiredKeys: [] }),
+  );
+  const content = fc.oneof(fc.string(), fc.array(part, { maxLength: 3 }), fc.jsonValue(), fc.constant(null));
+  const message = fc.record(
+    { role, content, name: fc.string(), tool_call_id: fc.string(), tool_calls: fc.jsonValue() },
+    { requiredKeys: ['role'] },
+  );
+  const body = fc.record(
+    {
+      model: fc.oneof(fc.constantFrom('claude-sonnet', 'claude-haiku'), fc.string(), fc.jsonValue()),
+      messages: fc.oneof(fc.array(message, { maxLength: 4 }), fc.jsonValue()),
+      stream: fc.oneof(fc.boolean(), fc.jsonValue()),
+      stream_options: fc.jsonValue(),
+      max_tokens: fc.oneof(fc.integer(), fc.double(), fc.jsonValue()),
+      max_completion_tokens: fc.oneof(fc.integer({ min: -5, max: 50 }), fc.jsonValue()),
+      temperature: fc.oneof(fc.double(), fc.jsonValue()),
+      top_p: fc.double(),
+      n: fc.oneof(fc.integer({ min: -2, max: 3 }), fc.jsonValue()),
+      stop: fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 6 }), fc.jsonValue()),
+      tools: fc.jsonValue(),
+      tool_choice: fc.jsonValue(),
+      response_format: fc.jsonValue(),
+      metadata: fc.jsonValue(),
+      user: fc.jsonValue(),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('never answers a structured but arbitrary body with a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        expect(await statusFor(JSON.stringify(value))).toBeLessThan(500);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never answers arbitrary JSON or arbitrary text with a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value) ?? 'null'), fc.string()), async (text) => {
+        expect(await statusFor(text)).toBeLessThan(500);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('survives deep nesting', async () => {
+    const deep = '{"model":"claude-sonnet","messages":[{"role":"user","content":' + '['.repeat(5_000) + ']'.repeat(5_000) + '}]}';
+    expect(await statusFor(deep)).toBe(400);
+  });
+});
