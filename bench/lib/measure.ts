@@ -1,0 +1,81 @@
+import http from 'node:http';
+import autocannon from 'autocannon';
+
+export interface LatencySummary {
+  p50: number;
+  p99: number;
+  /** Requests measured. */
+  count: number;
+}
+
+export interface LoadSummary {
+  connections: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface BenchRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}
+
+/**
+ * Latency at one connection with microsecond resolution (autocannon rounds to whole
+ * milliseconds): `count` requests one after another on one keep-alive socket.
+ */
+export async function sequentialLatency(request: BenchRequest, count = 2_000, warmup = 200): Promise<LatencySummary> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL(request.url);
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const outgoing = http.request(
+        target,
+        { method: request.method ?? 'POST', agent, headers: { 'content-type': 'application/json', ...request.headers } },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            if ((response.statusCode ?? 500) >= 400) reject(new Error(`status ${response.statusCode}`));
+            else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+          });
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(request.body);
+    });
+  for (let index = 0; index < warmup; index++) await once();
+  const samples: number[] = [];
+  for (let index = 0; index < count; index++) samples.push(await once());
+  agent.destroy();
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), count };
+}
+
+/** Throughput and latency under `connections` concurrent keep-alive connections (autocannon). */
+export async function loadTest(request: BenchRequest, connections: number, durationSeconds = 5): Promise<LoadSummary> {
+  const result = await autocannon({
+    url: request.url,
+    method: request.method ?? 'POST',
+    body: request.body,
+    headers: { 'content-type': 'application/json', ...request.headers },
+    connections,
+    duration: durationSeconds,
+  });
+  return {
+    connections,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
