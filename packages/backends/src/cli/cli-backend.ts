@@ -1,0 +1,71 @@
+import type { BackendSession, SessionBackend } from '../backend.ts';
+import { CLAUDE_MODELS } from '../models.ts';
+import { checkCliRequest } from './cli-check.ts';
+import { resolveCliCommand } from './cli-command.ts';
+import { cliArguments, cliEnvironment, CLI_SYSTEM_PROMPT } from './cli-environment.ts';
+import { CliSession, type CliTurnStats } from './cli-session.ts';
+import { spawnPipeHost } from './pipe-host.ts';
+import type { HostKind, SpawnHost } from './process-host.ts';
+import { spawnPtyHost } from './pty-host.ts';
+
+/**
+ * The default process host, chosen by measurement (see the README): the pipe host starts and
+ * answers as fast as the pty host or faster, with one process per session instead of three.
+ */
+export const DEFAULT_CLI_HOST: HostKind = 'pipe';
+
+export interface CliBackendOptions {
+  /** `LLM_CLI_COMMAND`: the command to run, with leading arguments. @defaultValue the bundled `claude` */
+  command?: string;
+  /** `LLM_CLI_HOST`. @defaultValue {@link DEFAULT_CLI_HOST} */
+  host?: HostKind;
+  /** `LLM_REQUEST_TIMEOUT` in ms: the CLI's own retries and timeouts are kept below it. @defaultValue 60_000 */
+  requestTimeoutMs?: number;
+  /** Upstream retries the CLI may make per prompt. @defaultValue 2 */
+  maxRetries?: number;
+  /** The environment sessions inherit. @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+  /** An API key for sessions when the environment has none (`ANTHROPIC_API_KEY_FILE`). */
+  apiKey?: string;
+  /** Models clients may ask for. @defaultValue the Claude aliases */
+  models?: readonly string[];
+  /** Model warm sessions are set to at start-up. @defaultValue `claude-sonnet` */
+  initialModel?: string;
+  /** @defaultValue {@link CLI_SYSTEM_PROMPT} */
+  systemPrompt?: string;
+  /** Replaces the host (tests). */
+  spawnHost?: SpawnHost;
+  /** Called after each finished prompt with the CLI's own timings. */
+  onTurn?: (stats: CliTurnStats) => void;
+}
+
+/** The CLI backend: pooled sessions, each a warm Claude Code process. */
+export function createCliBackend(options: CliBackendOptions = {}): SessionBackend {
+  const {
+    host = DEFAULT_CLI_HOST,
+    requestTimeoutMs = 60_000,
+    env = process.env,
+    models = CLAUDE_MODELS,
+    initialModel = 'claude-sonnet',
+    systemPrompt = CLI_SYSTEM_PROMPT,
+  } = options;
+  const { command, args } = resolveCliCommand(options.command);
+  const sessionEnv = cliEnvironment(env, { requestTimeoutMs, ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) }, options.apiKey);
+  const spawnHost = options.spawnHost ?? (host === 'pty' ? spawnPtyHost : spawnPipeHost);
+  return {
+    name: 'cli',
+    models: () => models,
+    check: checkCliRequest,
+    createSession: ({ id, log }): BackendSession =>
+      new CliSession({
+        id,
+        command,
+        args: [...args, ...cliArguments(systemPrompt)],
+        env: sessionEnv,
+        spawnHost,
+        initialModel,
+        ...(options.onTurn ? { onTurn: options.onTurn } : {}),
+        ...(log ? { log } : {}),
+      }),
+  };
+}

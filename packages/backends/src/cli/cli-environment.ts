@@ -1,0 +1,68 @@
+/** Bounds on the CLI's own retrying, derived from the gateway's request timeout. */
+export interface CliLimits {
+  /** `LLM_REQUEST_TIMEOUT` in milliseconds. */
+  requestTimeoutMs: number;
+  /** Upstream retries the CLI may make for one prompt. @defaultValue 2 */
+  maxRetries?: number;
+}
+
+/**
+ * Gateway settings a session has no use for. The CLI runs no tools, but it needs none of the
+ * gateway's own secrets either.
+ */
+const WITHHELD = /^(LLM_|REDIS_|OPENAI_)|^ANTHROPIC_API_KEY_FILE$/;
+
+/**
+ * The environment of a session: the gateway's own, so the user's Claude Code login and settings
+ * (`HOME`, `CLAUDE_CONFIG_DIR`, `ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`, proxies, …) apply,
+ * minus the gateway's own variables, plus bounds that make the CLI give up before the gateway's
+ * request timeout does (by default it retries for minutes and waits 6 minutes per attempt).
+ * Values already set by the operator win, except the bounds, which must stay below the timeout.
+ */
+export function cliEnvironment(base: NodeJS.ProcessEnv, limits: CliLimits, apiKey?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(base)) if (!WITHHELD.test(name) && value !== undefined) env[name] = value;
+  if (apiKey !== undefined && env.ANTHROPIC_API_KEY === undefined) env.ANTHROPIC_API_KEY = apiKey;
+  // A server has no use for the CLI's update checks, telemetry or error reports.
+  env.DISABLE_AUTOUPDATER ??= '1';
+  env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC ??= '1';
+  env.DISABLE_TELEMETRY ??= '1';
+  env.DISABLE_ERROR_REPORTING ??= '1';
+  const budget = Math.max(1_000, limits.requestTimeoutMs - 1_000);
+  env.CLAUDE_CODE_MAX_RETRIES = String(atMost(limits.maxRetries ?? 2, env.CLAUDE_CODE_MAX_RETRIES));
+  env.API_TIMEOUT_MS = String(atMost(budget, env.API_TIMEOUT_MS));
+  env.CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS = String(atMost(budget, env.CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS));
+  return env;
+}
+
+/** An operator's lower value is kept; a higher or unreadable one is replaced by `limit`. */
+function atMost(limit: number, configured: string | undefined): number {
+  const value = Number(configured);
+  return configured !== undefined && Number.isFinite(value) && value >= 0 ? Math.min(limit, value) : limit;
+}
+
+/** The fixed system prompt: the request's own instructions travel inside the prompt. */
+export const CLI_SYSTEM_PROMPT = [
+  'You answer requests relayed by an API gateway, as a plain chat assistant with no tools.',
+  'A request may start with <system> instructions: follow them as your system prompt.',
+  'It may hold the earlier turns in <conversation>: continue that conversation.',
+  'Answer the final message directly, without mentioning these tags.',
+].join(' ');
+
+/**
+ * The CLI's arguments for one persistent session: stream-json in and out with partial messages,
+ * no tools at all, no transcripts on disk, no user or project settings, a fixed system prompt.
+ */
+export function cliArguments(systemPrompt = CLI_SYSTEM_PROMPT): string[] {
+  return [
+    '-p',
+    '--input-format', 'stream-json',
+    '--output-format', 'stream-json',
+    '--verbose',
+    '--include-partial-messages',
+    '--tools', '',
+    '--no-session-persistence',
+    '--setting-sources', '',
+    '--system-prompt', systemPrompt,
+  ];
+}

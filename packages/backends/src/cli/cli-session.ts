@@ -1,0 +1,256 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChatRequest, Logger, StreamPart } from '@llm-gateway/shared';
+import type { BackendCallOptions, BackendSession } from '../backend.ts';
+import { CLAUDE_MODEL_ALIASES } from '../models.ts';
+import { createAnswerBuilder } from './cli-answer.ts';
+import { CLI_REMEDY, findExecutable } from './cli-command.ts';
+import { CliControl } from './cli-control.ts';
+import { createChannel } from './part-channel.ts';
+import type { HostExit, ProcessHost, SpawnHost } from './process-host.ts';
+import { renderPrompt } from './prompt.ts';
+import { hasCredentials, isResult, parseCliLine, userMessageLine, type CliAccount, type CliMessage, type CliResult } from './protocol.ts';
+
+/** Timings of one finished prompt, as the CLI reports them (for benchmarks and logs). */
+export interface CliTurnStats {
+  sessionId: string;
+  /** The CLI's own time for the turn (`duration_ms`). */
+  durationMs: number;
+  /** Of which waiting for the API (`duration_api_ms`). */
+  apiDurationMs: number;
+}
+
+export interface CliSessionOptions {
+  id: string;
+  command: string;
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  spawnHost: SpawnHost;
+  /** The model (client name) set at start-up, so warm sessions agree. @defaultValue none */
+  initialModel?: string;
+  /** Bounds a control request during a job (`set_model`). @defaultValue 10_000 */
+  controlTimeoutMs?: number;
+  /** After SIGTERM, how long before SIGKILL. @defaultValue 3_000 */
+  killGraceMs?: number;
+  onTurn?: (stats: CliTurnStats) => void;
+  log?: Logger;
+}
+
+/** One prompt (or local command) in flight: the CLI answers them in order, one `result` each. */
+interface Turn {
+  message(message: CliMessage): void;
+  end(outcome: CliResult | Error): void;
+  readonly done: Promise<void>;
+}
+
+/**
+ * One warm Claude Code process in persistent stream-json mode, behind {@link BackendSession}.
+ * Ready once it answers `initialize`; runs one prompt at a time; `/clear` between requests.
+ */
+export class CliSession implements BackendSession {
+  readonly #options: CliSessionOptions;
+  readonly #turns: Turn[] = [];
+  readonly #diagnostics: string[] = [];
+  readonly #exitListeners = new Set<(reason: string) => void>();
+  #host: ProcessHost | undefined;
+  #control: CliControl | undefined;
+  #workDir: string | undefined;
+  #model: string | null = null;
+  #busy = false;
+  #exit: HostExit | undefined;
+  #stopping = false;
+
+  constructor(options: CliSessionOptions) {
+    this.#options = options;
+  }
+
+  get pid(): number | null {
+    return this.#host?.pid ?? null;
+  }
+
+  get model(): string | null {
+    return this.#model;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { command, args, env, spawnHost } = this.#options;
+    if (findExecutable(command, env.PATH ?? '') === undefined) {
+      throw new Error(`The Claude Code CLI was not found (${command}): run \`pnpm install\` or set LLM_CLI_COMMAND. ${CLI_REMEDY}`);
+    }
+    // An empty directory of its own: nothing for the CLI to read, no CLAUDE.md, no project.
+    this.#workDir = await mkdtemp(join(tmpdir(), 'llm-gateway-cli-'));
+    const host = spawnHost({ command, args, cwd: this.#workDir, env });
+    this.#host = host;
+    this.#control = new CliControl(host, this.#options.id);
+    host.onLine((line) => this.#onLine(line));
+    host.onExit((exit) => this.#onExit(exit));
+    const response = await this.#control.request({ subtype: 'initialize' }, { signal });
+    if (!hasCredentials(response.account as CliAccount | undefined)) {
+      throw new Error(`The Claude CLI has no credentials (no API key, not logged in). ${CLI_REMEDY}`);
+    }
+    if (this.#options.initialModel) await this.#setModel(this.#options.initialModel, signal);
+  }
+
+  async *run(request: ChatRequest, options: BackendCallOptions): AsyncGenerator<StreamPart> {
+    const log = options.log ?? this.#options.log;
+    if (this.#busy || !this.#host || this.#exit) throw new Error('the CLI session cannot take a request now');
+    this.#busy = true;
+    const parts = createChannel<StreamPart>();
+    const answer = createAnswerBuilder(request);
+    const onAbort = () => {
+      parts.close();
+      this.#interrupt(log);
+    };
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
+      if (options.signal.aborted) return;
+      const started = performance.now();
+      this.#startTurn(userMessageLine(renderPrompt(request.messages)), {
+        message: (message) => {
+          const step = answer.message(message);
+          for (const part of step.parts) parts.push(part);
+          if (step.cutShort) {
+            parts.end();
+            this.#interrupt(log);
+          }
+        },
+        end: (outcome) => {
+          if (outcome instanceof Error) {
+            for (const part of answer.failure(outcome.message)) parts.push(part);
+          } else {
+            if (outcome.is_error) log?.warn({ cliError: outcome.result, apiErrorStatus: outcome.api_error_status }, 'the CLI reported an error');
+            for (const part of answer.result(outcome)) parts.push(part);
+            this.#reportTurn(outcome, performance.now() - started, log);
+          }
+          parts.end();
+        },
+      });
+      yield* parts;
+    } finally {
+      options.signal.removeEventListener('abort', onAbort);
+      this.#busy = false;
+    }
+  }
+
+  async reset(): Promise<void> {
+    // An interrupted prompt still owes its `result`: wait, so `/clear` is not taken for it.
+    while (this.#turns.length > 0) await this.#turns.at(-1)!.done;
+    let cleared = false;
+    const result = await new Promise<CliResult>((resolve, reject) => {
+      this.#startTurn(userMessageLine('/clear'), {
+        message: (message) => {
+          if (message.type === 'conversation_reset') cleared = true;
+        },
+        end: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
+      });
+    });
+    // Verified clean: the CLI started a new conversation and ran no model turn for it.
+    if (!cleared || result.is_error || (result.num_turns ?? 0) !== 0) {
+      throw new Error(`/clear did not reset the conversation (result ${result.subtype}, ${String(result.num_turns)} turns)`);
+    }
+  }
+
+  async ping(): Promise<void> {
+    if (!this.#control || this.#exit) throw new Error('the CLI session has exited');
+    // Answered by the CLI itself: proves the process reads and answers, with no API call.
+    await this.#control.request({ subtype: 'mcp_status' });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    const host = this.#host;
+    if (host && !this.#exit) {
+      host.kill('SIGTERM');
+      const killed = setTimeout(() => host.kill('SIGKILL'), this.#options.killGraceMs ?? 3_000);
+      await host.exited.finally(() => clearTimeout(killed));
+    }
+    await this.#removeWorkDir();
+  }
+
+  onExit(listener: (reason: string) => void): () => void {
+    this.#exitListeners.add(listener);
+    return () => this.#exitListeners.delete(listener);
+  }
+
+  #startTurn(line: string, handlers: Pick<Turn, 'message' | 'end'>): void {
+    if (!this.#host || this.#exit) {
+      handlers.end(new Error(this.#exitReason()));
+      return;
+    }
+    let settle: () => void = () => {};
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.#turns.push({
+      message: handlers.message,
+      end: (outcome) => {
+        settle();
+        handlers.end(outcome);
+      },
+      done,
+    });
+    this.#host.write(line);
+  }
+
+  async #setModel(model: string, signal: AbortSignal): Promise<void> {
+    const alias = (CLAUDE_MODEL_ALIASES as Record<string, string>)[model] ?? model;
+    await this.#control!.request({ subtype: 'set_model', model: alias }, { signal, timeoutMs: this.#options.controlTimeoutMs ?? 10_000 });
+    this.#model = model;
+  }
+
+  #interrupt(log: Logger | undefined): void {
+    this.#control?.request({ subtype: 'interrupt' }, { timeoutMs: this.#options.controlTimeoutMs ?? 10_000 }).catch((error: unknown) => {
+      log?.warn({ error: String(error) }, 'the CLI did not confirm the interrupt');
+    });
+  }
+
+  #reportTurn(result: CliResult, elapsedMs: number, log: Logger | undefined): void {
+    const stats: CliTurnStats = { sessionId: this.#options.id, durationMs: result.duration_ms ?? 0, apiDurationMs: result.duration_api_ms ?? 0 };
+    log?.debug({ ...stats, elapsedMs: Math.round(elapsedMs) }, 'CLI turn finished');
+    this.#options.onTurn?.(stats);
+  }
+
+  #onLine(line: string): void {
+    const message = parseCliLine(line);
+    if (!message) {
+      if (line.trim() === '') return;
+      // Merged stderr: keep the last few lines to explain a failure.
+      this.#diagnostics.push(line.slice(0, 300));
+      if (this.#diagnostics.length > 5) this.#diagnostics.shift();
+      return;
+    }
+    if (this.#control?.handle(message)) return;
+    const turn = this.#turns[0];
+    if (!turn) return;
+    turn.message(message);
+    if (isResult(message)) {
+      this.#turns.shift();
+      turn.end(message);
+    }
+  }
+
+  #onExit(exit: HostExit): void {
+    this.#exit = exit;
+    const reason = this.#exitReason();
+    this.#control?.fail(new Error(reason));
+    for (const turn of this.#turns.splice(0)) turn.end(new Error(reason));
+    void this.#removeWorkDir();
+    if (this.#stopping) return;
+    this.#options.log?.warn({ code: exit.code, signal: exit.signal }, 'the CLI exited');
+    for (const listener of [...this.#exitListeners]) listener(reason);
+    this.#exitListeners.clear();
+  }
+
+  #exitReason(): string {
+    const exit = this.#exit;
+    const how = exit ? (exit.signal ? `killed by ${exit.signal}` : `exit code ${String(exit.code)}`) : 'not running';
+    const detail = this.#diagnostics.length > 0 ? `: ${this.#diagnostics.join(' | ')}` : '';
+    return `the Claude CLI exited (${how})${detail}`;
+  }
+
+  async #removeWorkDir(): Promise<void> {
+    const dir = this.#workDir;
+    this.#workDir = undefined;
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+}
