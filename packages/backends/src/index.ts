@@ -7,3 +7,4 @@ export { countPromptTokens } from './mock/mock-reply.ts';
 export { createCliBackend, DEFAULT_CLI_HOST, type CliBackendOptions } from './cli/cli-backend.ts';
 export type { CliTurnStats } from './cli/cli-session.ts';
 export type { HostKind } from './cli/process-host.ts';
+export * from './anthropic/index.ts';

@@ -1,0 +1,118 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { GatewayError, type ChatRequest, type Logger, type StreamPart } from '@llm-gateway/shared';
+import type { Backend, BackendCallOptions } from '../backend.ts';
+import { fromAnthropicError, isRetryableAnthropicError, retryAfterSeconds } from './anthropic-errors.ts';
+import { anthropicModelTable } from './anthropic-models.ts';
+import { createAnthropicStreamTranslator } from './anthropic-stream-translator.ts';
+import { createKeepAliveFetch, type FetchFunction } from './keep-alive-fetch.ts';
+import { retryDelayMs, waitUnlessAborted } from './retry-delay.ts';
+import { toAnthropicRequest, type AnthropicRequestPlan } from './to-anthropic-request.ts';
+
+export interface AnthropicBackendOptions {
+  /** `ANTHROPIC_API_KEY` (or the content of `ANTHROPIC_API_KEY_FILE`). */
+  apiKey: string;
+  /** `ANTHROPIC_BASE_URL`. @defaultValue `https://api.anthropic.com` */
+  baseUrl?: string;
+  /** Aliases added to (or overriding) {@link ANTHROPIC_MODEL_IDS}. @defaultValue `{}` */
+  modelAliases?: Readonly<Record<string, string>>;
+  /** `max_tokens` when the client gives none; Anthropic requires one. @defaultValue 4096 */
+  defaultMaxTokens?: number;
+  /** Retries of a retryable failure before any output. @defaultValue 2 */
+  maxRetries?: number;
+  /** @defaultValue 250 */
+  retryBaseDelayMs?: number;
+  /** @defaultValue 2000 */
+  retryMaxDelayMs?: number;
+  /** The HTTP client. @defaultValue a keep-alive undici client ({@link createKeepAliveFetch}) */
+  fetch?: FetchFunction;
+  /** For the SDK's own warnings. @defaultValue none (silent) */
+  log?: Logger;
+}
+
+/** The Anthropic API backend: stateless, so it runs directly (no session pool). */
+export interface AnthropicBackend extends Backend {
+  /** Closes the pooled upstream connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the `api` backend: OpenAI-shaped requests answered by the Anthropic Messages API
+ * through the official SDK, always streamed upstream so the first token reaches the client early
+ * and long answers never hit the SDK's non-streaming limits.
+ */
+export function createAnthropicBackend(options: AnthropicBackendOptions): AnthropicBackend {
+  const {
+    defaultMaxTokens = 4096,
+    maxRetries = 2,
+    retryBaseDelayMs = 250,
+    retryMaxDelayMs = 2000,
+  } = options;
+  const models = anthropicModelTable(options.modelAliases);
+  const pool = options.fetch === undefined ? createKeepAliveFetch() : undefined;
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseUrl ?? 'https://api.anthropic.com',
+    fetch: options.fetch ?? pool!.fetch,
+    // Retries are ours: the SDK would also retry 429s and retry after output has streamed.
+    maxRetries: 0,
+    // The caller's signal sets the real deadline; this only catches a forgotten one.
+    timeout: 10 * 60_000,
+    ...(options.log === undefined ? { logLevel: 'off' as const } : { logger: options.log, logLevel: 'warn' as const }),
+  });
+  const listed = [...new Set([...Object.keys(models), ...Object.values(models)])];
+
+  async function* stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
+    const { signal, log } = callOptions;
+    let plan: AnthropicRequestPlan;
+    try {
+      plan = toAnthropicRequest(request, { models, defaultMaxTokens });
+    } catch (error) {
+      yield { type: 'error', error: fromAnthropicError(error).toJSON() };
+      return;
+    }
+    for (let attempt = 0; ; attempt++) {
+      const translator = createAnthropicStreamTranslator({ jsonToolName: plan.jsonToolName });
+      try {
+        const events = await client.messages.create(plan.params, { signal });
+        for await (const event of events) {
+          for (const part of translator.push(event)) {
+            yield part;
+            if (part.type === 'finish') return;
+          }
+        }
+        if (signal.aborted) return;
+        throw new GatewayError('upstream_error', 'The Anthropic API ended the answer before finishing it.');
+      } catch (error) {
+        // The caller aborted (client gone or deadline): it reports that itself.
+        if (signal.aborted) return;
+        const retryable = error instanceof GatewayError ? error.retryable : isRetryableAnthropicError(error);
+        if (retryable && attempt < maxRetries && !translator.producedOutput) {
+          const headers = error instanceof Anthropic.APIError ? error.headers : undefined;
+          const delay = retryDelayMs(attempt, retryAfterSeconds(headers), { baseDelayMs: retryBaseDelayMs, maxDelayMs: retryMaxDelayMs });
+          log?.warn({ attempt: attempt + 1, delayMs: delay, error: describe(error) }, 'anthropic request failed, retrying');
+          if (await waitUnlessAborted(delay, signal)) continue;
+          return;
+        }
+        const gatewayError = fromAnthropicError(error);
+        log?.warn({ code: gatewayError.code, status: gatewayError.status, error: describe(error) }, 'anthropic request failed');
+        yield { type: 'error', error: gatewayError.toJSON() };
+        return;
+      }
+    }
+  }
+
+  return {
+    name: 'api',
+    models: () => listed,
+    stream,
+    close: async () => {
+      await pool?.close();
+    },
+  };
+}
+
+/** A short description for logs: status and type, never headers (they may echo credentials). */
+function describe(error: unknown): string {
+  if (error instanceof Anthropic.APIError) return `${error.status ?? 'stream'} ${error.type ?? ''} ${error.apiMessage ?? ''}`.trim();
+  return error instanceof Error ? error.message : String(error);
+}

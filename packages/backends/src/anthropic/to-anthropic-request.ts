@@ -1,0 +1,131 @@
+import type {
+  MessageCreateParamsStreaming,
+  MessageParam,
+  Tool,
+  ToolChoice as AnthropicToolChoice,
+} from '@anthropic-ai/sdk/resources/messages';
+import type { ChatRequest, ResponseFormat } from '@llm-gateway/shared';
+import { resolveAnthropicModel } from './anthropic-models.ts';
+import { appendTurn, toAssistantBlocks, toToolResultBlock, toUserBlocks } from './to-anthropic-content.ts';
+
+/**
+ * The tool through which a JSON answer is forced. Anthropic has no JSON mode that works on every
+ * model; a forced tool call does: the model must fill `input` with an object matching the schema,
+ * and the backend hands that object back as the message text.
+ */
+export const JSON_TOOL_NAME = 'json_response';
+
+export interface AnthropicRequestOptions {
+  /** Alias → model id table. */
+  models: Readonly<Record<string, string>>;
+  /** `max_tokens` when the client sets none (Anthropic requires one). */
+  defaultMaxTokens: number;
+}
+
+/** An Anthropic request and what the answer's translation must know about it. */
+export interface AnthropicRequestPlan {
+  params: MessageCreateParamsStreaming;
+  /** Set when a tool call of this name is the JSON answer, not a tool call. */
+  jsonToolName: string | undefined;
+}
+
+/**
+ * Translates a normalized chat request into an Anthropic Messages request (streaming).
+ * @throws GatewayError (400) for input Anthropic cannot take (e.g. unsupported images).
+ */
+export function toAnthropicRequest(request: ChatRequest, options: AnthropicRequestOptions): AnthropicRequestPlan {
+  const system: string[] = [];
+  const messages: MessageParam[] = [];
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'system':
+        // Anthropic takes instructions only at the top; OpenAI allows them anywhere.
+        system.push(message.content);
+        break;
+      case 'user':
+        appendTurn(messages, 'user', toUserBlocks(message.content));
+        break;
+      case 'assistant':
+        appendTurn(messages, 'assistant', toAssistantBlocks(message));
+        break;
+      case 'tool':
+        appendTurn(messages, 'user', [toToolResultBlock(message)]);
+        break;
+    }
+  }
+
+  const params: MessageCreateParamsStreaming = {
+    model: resolveAnthropicModel(request.model, options.models),
+    max_tokens: request.maxTokens ?? options.defaultMaxTokens,
+    messages,
+    stream: true,
+  };
+  // `temperature` and `top_p` are not sent: the Messages API version this SDK speaks
+  // (anthropic-version 2026-10-21) has no sampling parameters. Clients send them routinely,
+  // so they are accepted and dropped rather than refused.
+  if (request.stop !== undefined && request.stop.length > 0) params.stop_sequences = request.stop;
+  if (request.user !== undefined) params.metadata = { user_id: request.user };
+
+  const tools: Tool[] = (request.tools ?? []).map((tool) => ({
+    name: tool.name,
+    ...(tool.description === undefined ? {} : { description: tool.description }),
+    input_schema: toInputSchema(tool.parameters),
+  }));
+  let toolChoice = toToolChoice(request);
+  let jsonToolName: string | undefined;
+
+  const format = request.responseFormat;
+  if (format !== undefined && format.type !== 'text' && typeof request.toolChoice !== 'object') {
+    jsonToolName = JSON_TOOL_NAME;
+    const callsAllowed = tools.length > 0 && request.toolChoice !== 'none';
+    tools.push(jsonTool(format));
+    if (callsAllowed) {
+      // The model may still call the client's tools; its final answer must come through the JSON tool.
+      toolChoice = { type: 'any', ...(request.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {}) };
+      system.push(`When you give your final answer, give it by calling the ${JSON_TOOL_NAME} tool.`);
+    } else {
+      toolChoice = { type: 'tool', name: JSON_TOOL_NAME, disable_parallel_tool_use: true };
+    }
+  }
+  if (tools.length > 0) {
+    params.tools = tools;
+    if (toolChoice !== undefined) params.tool_choice = toolChoice;
+  }
+  if (system.length > 0) params.system = system.join('\n\n');
+  return { params, jsonToolName };
+}
+
+function toToolChoice(request: ChatRequest): AnthropicToolChoice | undefined {
+  const parallel = request.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
+  const choice = request.toolChoice;
+  if (choice === undefined) return request.parallelToolCalls === false ? { type: 'auto', ...parallel } : undefined;
+  if (choice === 'none') return { type: 'none' };
+  if (choice === 'auto') return { type: 'auto', ...parallel };
+  if (choice === 'required') return { type: 'any', ...parallel };
+  return { type: 'tool', name: choice.name, ...parallel };
+}
+
+/** Anthropic insists on an object schema; OpenAI allows leaving parameters out. */
+function toInputSchema(parameters: Record<string, unknown> | undefined): Tool['input_schema'] {
+  if (parameters === undefined) return { type: 'object', properties: {} };
+  return { ...parameters, type: 'object' } as Tool['input_schema'];
+}
+
+function jsonTool(format: Exclude<ResponseFormat, { type: 'text' }>): Tool {
+  if (format.type === 'json_object') {
+    return {
+      name: JSON_TOOL_NAME,
+      description: 'Give your answer as a JSON object.',
+      input_schema: { type: 'object', additionalProperties: true },
+    };
+  }
+  const schema = format.schema;
+  const isObject = schema !== undefined && schema['type'] === 'object';
+  const purpose = format.description ?? `Give your answer as JSON (${format.name}).`;
+  return {
+    name: JSON_TOOL_NAME,
+    // A non-object root schema cannot be a tool input: describe it instead.
+    description: isObject || schema === undefined ? purpose : `${purpose} The JSON must match this schema: ${JSON.stringify(schema)}`,
+    input_schema: isObject ? (schema as Tool['input_schema']) : { type: 'object', additionalProperties: true },
+  };
+}
