@@ -60,6 +60,7 @@ export class CliSession implements BackendSession {
   #busy = false;
   #exit: HostExit | undefined;
   #stopping = false;
+  #removal: Promise<void> = Promise.resolve();
 
   constructor(options: CliSessionOptions) {
     this.#options = options;
@@ -248,9 +249,11 @@ export class CliSession implements BackendSession {
     return `the Claude CLI exited (${how})${detail}`;
   }
 
-  async #removeWorkDir(): Promise<void> {
+  /** Removes the working directory once; every caller waits for the same removal. */
+  #removeWorkDir(): Promise<void> {
     const dir = this.#workDir;
     this.#workDir = undefined;
-    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => {});
+    if (dir) this.#removal = rm(dir, { recursive: true, force: true }).catch(() => {});
+    return this.#removal;
   }
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@llm-gateway/shared';
+import { neutralizeCommand, renderPrompt } from './prompt.ts';
+
+const user = (text: string): ChatMessage => ({ role: 'user', content: [{ type: 'text', text }] });
+
+describe('renderPrompt', () => {
+  it('sends a lone user message as it was written', () => {
+    expect(renderPrompt([user('Hello!')])).toBe('Hello!');
+    expect(renderPrompt([{ role: 'user', content: [{ type: 'text', text: 'Hel' }, { type: 'text', text: 'lo' }] }])).toBe('Hello');
+  });
+
+  it('puts instructions first, earlier turns in order, and the last user message last', () => {
+    const prompt = renderPrompt([
+      { role: 'system', content: 'You are terse.' },
+      { role: 'system', content: 'Answer in French.' },
+      user('What is 2+2?'),
+      { role: 'assistant', content: '4' },
+      user('And 3+3?'),
+    ]);
+    expect(prompt).toBe(
+      [
+        '<system>\nYou are terse.\n\nAnswer in French.\n</system>',
+        '<conversation>\n<user>\nWhat is 2+2?\n</user>\n\n<assistant>\n4\n</assistant>\n</conversation>',
+        'And 3+3?',
+      ].join('\n\n'),
+    );
+  });
+
+  it('renders tool calls and results of earlier turns faithfully', () => {
+    const prompt = renderPrompt([
+      user('Weather?'),
+      { role: 'assistant', content: '', toolCalls: [{ id: 'c"1', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+      { role: 'tool', toolCallId: 'c"1', content: 'sunny' },
+      user('Thanks'),
+    ]);
+    expect(prompt).toContain('<tool_call id="c&#34;1" name="get_weather">{"city":"Paris"}</tool_call>');
+    expect(prompt).toContain('<tool_result id="c&#34;1">\nsunny\n</tool_result>');
+    expect(prompt.endsWith('\n\nThanks')).toBe(true);
+  });
+
+  it('asks the model to continue when the conversation does not end with a user message', () => {
+    const prompt = renderPrompt([user('Write a poem'), { role: 'assistant', content: 'Roses are' }]);
+    expect(prompt).toContain('<assistant>\nRoses are\n</assistant>');
+    expect(prompt.endsWith('Continue the conversation from where it ends, as the assistant.')).toBe(true);
+  });
+
+  it('never lets a prompt start with a CLI command', () => {
+    for (const text of ['/model opus', '  /clear', '/config set x']) {
+      const prompt = renderPrompt([user(text)]);
+      expect(prompt.trimStart().startsWith('/')).toBe(false);
+      expect(prompt).toContain(text);
+    }
+    expect(neutralizeCommand('a /b')).toBe('a /b');
+  });
+});
