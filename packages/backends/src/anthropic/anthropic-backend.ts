@@ -74,13 +74,21 @@ export function createAnthropicBackend(options: AnthropicBackendOptions): Anthro
       const translator = createAnthropicStreamTranslator({ jsonToolName: plan.jsonToolName });
       try {
         const events = await client.messages.create(plan.params, { signal });
+        // The closing parts wait until the body has ended: a consumer stops at `finish`, and
+        // leaving the body unread then would make the SDK abort the request and the
+        // keep-alive connection with it.
+        const closing: StreamPart[] = [];
         for await (const event of events) {
           for (const part of translator.push(event)) {
-            yield part;
-            if (part.type === 'finish') return;
+            if (part.type === 'usage' || part.type === 'finish') closing.push(part);
+            else yield part;
           }
         }
         if (signal.aborted) return;
+        if (closing.some((part) => part.type === 'finish')) {
+          yield* closing;
+          return;
+        }
         throw new GatewayError('upstream_error', 'The Anthropic API ended the answer before finishing it.');
       } catch (error) {
         // The caller aborted (client gone or deadline): it reports that itself.

@@ -1,21 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkText } from './anthropic-events.ts';
 import { startFakeAnthropic, type FakeAnthropic } from './fake-anthropic.ts';
+import { parseSseEvents as parseSse, readAnthropicFixture } from './fixtures.ts';
 
 const base = { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hello there' }] };
-
-/** Parses an SSE body into `{event, data}` pairs. */
-function parseSse(text: string): Array<{ event: string; data: any }> {
-  return text
-    .split('\n\n')
-    .filter((frame) => frame.trim() !== '')
-    .map((frame) => {
-      const event = /^event: (.*)$/m.exec(frame)![1]!;
-      const data = JSON.parse(/^data: (.*)$/m.exec(frame)![1]!);
-      return { event, data };
-    });
-}
 
 /** Every key path of a JSON value, array items merged: the shape without the values. */
 function keyPaths(value: unknown, prefix = ''): string[] {
@@ -146,7 +134,7 @@ describe('startFakeAnthropic', () => {
   });
 
   it('sends the same keys, event by event type, as a recorded real stream', async () => {
-    const fixture = parseSse(readFileSync(new URL('./__fixtures__/tool-stream.sse', import.meta.url), 'utf8'));
+    const fixture = parseSse(readAnthropicFixture('tool-stream'));
     fake.enqueue({ kind: 'tool_use', text: 'Okay', calls: [{ name: 'get_weather', input: { location: 'SF' } }] });
     const events = parseSse(await (await post(fake, { ...base, stream: true })).text());
     // Same order of event kinds; runs of deltas may differ in length.

@@ -29,6 +29,8 @@ export interface RecordedRequest {
   body: any;
   /** True once the client closed the connection before the answer was complete. */
   disconnected: boolean;
+  /** The client's port: equal ports on consecutive requests mean a reused keep-alive connection. */
+  remotePort: number | undefined;
 }
 
 /** A reply, or a function choosing one from the request body. */
@@ -101,6 +103,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       headers: request.headers,
       body: parseBody(raw),
       disconnected: false,
+      remotePort: request.socket.remotePort,
     };
     requests.push(recorded);
     response.on('close', () => {

@@ -8,3 +8,4 @@ export {
   type RecordedRequest,
 } from './fake-anthropic.ts';
 export { chunkText, type FakeReply, type FakeToolCall, type FakeUsage } from './anthropic-events.ts';
+export { parseSseEvents, readAnthropicFixture, type AnthropicFixtureName } from './fixtures.ts';
