@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { ConfigError, createMetrics, type Config, type Dispatcher, type GatewayMetrics, type Logger } from '@llm-gateway/shared';
 import { createInProcessDispatcher, createSupervisor, type SupervisedBackend, type Supervisor } from '@llm-gateway/supervisor';
 import { createApp } from './app.ts';
+import { createRedisMode } from './dispatch/redis/redis-mode.ts';
 import type { GatewayEnv, LifecycleState } from './app-context.ts';
 
 export interface CreateGatewayOptions {
@@ -46,8 +47,13 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     supervisor.start();
     dispatcher = createInProcessDispatcher(supervisor);
   } else {
-    // REDIS MODE: wired by the Redis dispatcher (issue 3).
-    throw new ConfigError('REDIS_URL', 'Redis mode is not available in this build yet');
+    ({ dispatcher, supervisor } = await createRedisMode({
+      config: { ...config, redisUrl: config.redisUrl },
+      log,
+      metrics,
+      role,
+      supervisorOptions,
+    }));
   }
   const app = createApp({ config, dispatcher, log, metrics, lifecycle });
   return {

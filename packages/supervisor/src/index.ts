@@ -4,3 +4,19 @@ export { SessionPool, type SessionLease, type SessionPoolOptions } from './pool/
 export { directExecutor, pooledExecutor, runJob, type Execution, type Executor, type RunJobOptions } from './run-job.ts';
 export { isAssignable, transition, type SessionEvent, type SessionFinalStatus } from './session/session-state.ts';
 export { createSupervisor, type Supervisor, type SupervisorHealth, type SupervisorOptions } from './supervisor.ts';
+export { CancelRegistry } from './queue/cancel-registry.ts';
+export { EventBatcher, type EventBatcherOptions } from './queue/event-batcher.ts';
+export { createJobProcessor, type JobProcessorOptions } from './queue/job-processor.ts';
+export {
+  QUEUE_NAME,
+  decodeReplyBatch,
+  encodeReplyBatch,
+  isCompletionJob,
+  redisKeys,
+  type RedisKeys,
+  type ReplyBatch,
+  type SupervisorRecord,
+} from './queue/protocol.ts';
+export { queueConcurrency, startQueueConsumer, type QueueConsumer, type QueueConsumerOptions } from './queue/queue-consumer.ts';
+export { closeRedisConnection, createRedisConnection, type CreateRedisConnectionOptions, type RedisConnectionKind } from './queue/redis-connection.ts';
+export { HEARTBEATS_TO_EXPIRY, readSupervisorRecords, startRegistryHeartbeat, type RegistryHeartbeat } from './queue/registry.ts';

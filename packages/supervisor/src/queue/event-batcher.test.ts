@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { JobEvent } from '@llm-gateway/shared';
+import { EventBatcher } from './event-batcher.ts';
+
+const delta = (text: string): JobEvent => ({ type: 'text-delta', text });
+const finish: JobEvent = { type: 'finish', finishReason: 'stop' };
+
+describe('EventBatcher', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sends a burst of deltas as one batch after the flush interval', async () => {
+    const batches: JobEvent[][] = [];
+    const batcher = new EventBatcher({ send: async (events) => void batches.push(events), flushIntervalMs: 5 });
+    for (const word of ['a', 'b', 'c']) batcher.push(delta(word));
+    await vi.advanceTimersByTimeAsync(4);
+    expect(batches).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([[delta('a'), delta('b'), delta('c')]]);
+  });
+
+  it('sends the terminal event at once with what is pending, in order', async () => {
+    const batches: JobEvent[][] = [];
+    const batcher = new EventBatcher({ send: async (events) => void batches.push(events), flushIntervalMs: 1_000 });
+    batcher.push(delta('a'));
+    batcher.push(finish);
+    await batcher.close();
+    expect(batches).toEqual([[delta('a'), finish]]);
+  });
+
+  it('keeps batches in order even when a send is slow, and caps batch size', async () => {
+    const received: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const batcher = new EventBatcher({
+      maxEvents: 2,
+      send: async (events) => {
+        calls += 1;
+        if (calls === 1) await gate;
+        for (const event of events) if (event.type === 'text-delta') received.push(event.text);
+      },
+    });
+    for (const word of ['1', '2', '3', '4', '5']) batcher.push(delta(word));
+    batcher.push(finish);
+    release();
+    await batcher.close();
+    expect(received).toEqual(['1', '2', '3', '4', '5']);
+    expect(batcher.batches).toBe(3);
+  });
+
+  it('records the first send failure and stops sending', async () => {
+    let calls = 0;
+    const batcher = new EventBatcher({
+      maxEvents: 1,
+      send: async () => {
+        calls += 1;
+        throw new Error('redis gone');
+      },
+    });
+    batcher.push(delta('a'));
+    batcher.push(delta('b'));
+    await batcher.close();
+    expect(calls).toBe(1);
+    expect(batcher.failure).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,101 @@
+import { BACKEND_NAMES, type CompletionJob, type JobEvent, type SessionInfo } from '@llm-gateway/shared';
+
+/**
+ * The wire protocol between API replicas and supervisors over Redis, in one place.
+ *
+ * - A job is a BullMQ job on queue {@link QUEUE_NAME}: its data is the {@link CompletionJob}
+ *   unchanged, its name is the reply channel of the API replica that holds the client.
+ * - A supervisor publishes the job's events to that channel in {@link ReplyBatch}es.
+ * - An API replica cancels a job by publishing its id on the cancel channel.
+ * - Each supervisor keeps a {@link SupervisorRecord} under a key that expires unless renewed.
+ */
+export const QUEUE_NAME = 'completions';
+
+/** Every Redis key and channel of the gateway under one prefix (`REDIS_PREFIX`). */
+export interface RedisKeys {
+  /** BullMQ's own prefix: its keys are `<prefix>:completions:*`. */
+  readonly prefix: string;
+  readonly cancelChannel: string;
+  /** The set of supervisor ids that may be alive (their records tell). */
+  readonly supervisors: string;
+  replyChannel(replicaId: string): string;
+  supervisorRecord(supervisorId: string): string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    prefix,
+    cancelChannel: `${prefix}:cancel`,
+    supervisors: `${prefix}:supervisors`,
+    replyChannel: (replicaId) => `${prefix}:reply:${replicaId}`,
+    supervisorRecord: (supervisorId) => `${prefix}:supervisor:${supervisorId}`,
+  };
+}
+
+/**
+ * Some events of one job, in order. `attempt` counts how often a supervisor took the job: after a
+ * supervisor dies, another one runs the job again as the next attempt, and the API must not mix
+ * the two answers.
+ */
+export interface ReplyBatch {
+  job: string;
+  attempt: number;
+  events: JobEvent[];
+}
+
+export function encodeReplyBatch(batch: ReplyBatch): string {
+  return JSON.stringify(batch);
+}
+
+/** Parses a reply message; undefined for anything that is not one (it is then ignored). */
+export function decodeReplyBatch(message: string): ReplyBatch | undefined {
+  try {
+    const value: unknown = JSON.parse(message);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const batch = value as Partial<ReplyBatch>;
+    if (typeof batch.job !== 'string' || typeof batch.attempt !== 'number' || !Array.isArray(batch.events)) return undefined;
+    return batch as ReplyBatch;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a supervisor tells the cluster about itself on every heartbeat. */
+export interface SupervisorRecord {
+  id: string;
+  backend: string;
+  host: string;
+  pid: number;
+  startedAt: string;
+  heartbeatAt: string;
+  /** Whether the supervisor can run a job now. */
+  ok: boolean;
+  reason?: string;
+  /** Jobs it is running (including ones waiting for a session). */
+  running: number;
+  /** Jobs it takes at once. */
+  concurrency: number;
+  sessions: SessionInfo[];
+}
+
+/**
+ * Checks that a queued job's data is a completion job. A job that is not can never succeed: the
+ * worker fails it without retrying.
+ */
+export function isCompletionJob(value: unknown): value is CompletionJob {
+  if (typeof value !== 'object' || value === null) return false;
+  const job = value as Partial<CompletionJob>;
+  return (
+    typeof job.id === 'string' &&
+    typeof job.requestId === 'string' &&
+    typeof job.tenant === 'string' &&
+    typeof job.backend === 'string' &&
+    (BACKEND_NAMES as readonly string[]).includes(job.backend) &&
+    typeof job.request === 'object' &&
+    job.request !== null &&
+    Array.isArray(job.request.messages) &&
+    typeof job.stream === 'boolean' &&
+    typeof job.deadline === 'number' &&
+    typeof job.acceptedAt === 'number'
+  );
+}

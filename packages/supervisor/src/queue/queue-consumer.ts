@@ -1,0 +1,146 @@
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import { GatewayError, type Config, type Logger } from '@llm-gateway/shared';
+import type { Supervisor } from '../supervisor.ts';
+import { CancelRegistry } from './cancel-registry.ts';
+import { createJobProcessor } from './job-processor.ts';
+import { QUEUE_NAME, redisKeys, type SupervisorRecord } from './protocol.ts';
+import { closeRedisConnection, createRedisConnection } from './redis-connection.ts';
+import { startRegistryHeartbeat } from './registry.ts';
+
+export interface QueueConsumerOptions {
+  supervisor: Supervisor;
+  redisUrl: string;
+  /** `REDIS_PREFIX`. */
+  prefix: string;
+  /** Jobs taken from the queue at once; see {@link queueConcurrency}. */
+  concurrency: number;
+  /**
+   * `LLM_HEARTBEAT_INTERVAL`: registry heartbeat, stalled-job check period; the job lock lasts
+   * 2.5 heartbeats. A killed supervisor's jobs run again elsewhere within ~3–4 heartbeats.
+   * @defaultValue 2_000
+   */
+  heartbeatIntervalMs?: number;
+  /** How long events wait to be batched into one Redis message. @defaultValue 4 */
+  flushIntervalMs?: number;
+  log: Logger;
+}
+
+/** A supervisor's link to the cluster: takes jobs from Redis, answers through Redis, heartbeats. */
+export interface QueueConsumer {
+  /** Whether the consumer's Redis connections are up. */
+  redisUp(): boolean;
+  /** Jobs taken from the queue and not finished yet. */
+  running(): number;
+  /** Publishes the registry record now (e.g. right after start, for tests and probes). */
+  heartbeat(): Promise<void>;
+  /**
+   * Leaves the cluster: the registry record goes at once, no new job is taken, running jobs get
+   * `graceMs` to finish and are then cancelled. Does not stop the supervisor.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Jobs a supervisor takes at once: its sessions (warm and overflow) for pooled backends. */
+export function queueConcurrency(config: Config): number {
+  if (config.backend === 'cli' || config.backend === 'mock') return Math.max(1, config.poolSize + config.maxOverflow);
+  return 32;
+}
+
+/** Connects a supervisor to the Redis queue and starts consuming. */
+export async function startQueueConsumer(options: QueueConsumerOptions): Promise<QueueConsumer> {
+  const { supervisor, redisUrl, prefix, concurrency, heartbeatIntervalMs = 2_000, flushIntervalMs = 4, log } = options;
+  const keys = redisKeys(prefix);
+  const name = `supervisor:${supervisor.id}`;
+  const workerConnection = createRedisConnection(redisUrl, { kind: 'wait', name, log });
+  const publisher = createRedisConnection(redisUrl, { kind: 'wait', name: `${name}:publish`, log });
+  const cancelSubscriber = createRedisConnection(redisUrl, { kind: 'subscriber', name: `${name}:cancel`, log });
+  const cancels = new CancelRegistry();
+  publisher.on('close', () => {
+    if (cancels.size === 0) return;
+    // The API replicas lost Redis too and have failed these jobs: stop them and free the sessions.
+    // Their terminal events still go out (in order) if Redis comes back.
+    log.warn({ jobs: cancels.size }, 'lost Redis: cancelling the running jobs');
+    cancels.abortAll(new GatewayError('backend_unavailable', 'The supervisor lost its connection to Redis.', { retryAfter: 1 }));
+  });
+
+  cancelSubscriber.on('ready', () => {
+    cancelSubscriber.subscribe(keys.cancelChannel).catch(() => {});
+  });
+  cancelSubscriber.on('message', (_channel: string, jobId: string) => {
+    if (cancels.cancel(jobId)) log.debug({ jobId }, 'job cancelled by the API');
+  });
+
+  const worker = new Worker(
+    QUEUE_NAME,
+    createJobProcessor({
+      supervisor,
+      cancels,
+      publish: (channel, message) => publisher.publish(channel, message),
+      flushIntervalMs,
+      log,
+    }),
+    {
+      connection: workerConnection,
+      prefix,
+      name: supervisor.id,
+      concurrency,
+      lockDuration: Math.max(1_000, Math.round(heartbeatIntervalMs * 2.5)),
+      stalledInterval: Math.max(250, heartbeatIntervalMs),
+      // One recovery after a supervisor died; a job that kills supervisors twice is dropped.
+      maxStalledCount: 1,
+      removeOnComplete: { count: 0 },
+      removeOnFail: { count: 1_000 },
+    },
+  );
+  let lastErrorLog = 0;
+  worker.on('error', (error) => {
+    // BullMQ reports every failed command while Redis is away; one line per few seconds is enough.
+    if (Date.now() - lastErrorLog < 5_000) return;
+    lastErrorLog = Date.now();
+    log.warn({ error: error.message }, 'queue worker error');
+  });
+  worker.on('stalled', (jobId) => log.warn({ jobId }, 'a job of a dead supervisor is queued again'));
+
+  const startedAt = new Date().toISOString();
+  const record = (): SupervisorRecord => {
+    const health = supervisor.health();
+    return {
+      id: supervisor.id,
+      backend: supervisor.backendName,
+      host: hostname(),
+      pid: process.pid,
+      startedAt,
+      heartbeatAt: new Date().toISOString(),
+      ok: health.ok,
+      ...(health.reason ? { reason: health.reason } : {}),
+      running: cancels.size,
+      concurrency,
+      sessions: supervisor.sessions(),
+    };
+  };
+  const heartbeat = startRegistryHeartbeat({ redis: publisher, keys, intervalMs: heartbeatIntervalMs, record, log });
+  // Announce at once when Redis (re)appears, rather than up to a heartbeat later.
+  publisher.on('ready', () => void heartbeat.beat());
+
+  let closing: Promise<void> | undefined;
+  const close = async (graceMs = 10_000) => {
+    await heartbeat.stop();
+    const closed = worker.close();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), graceMs)));
+    if ((await Promise.race([closed.then(() => 'closed' as const), expired])) === 'expired') {
+      cancels.abortAll(new GatewayError('backend_unavailable', 'The supervisor is shutting down.'));
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    }
+    clearTimeout(timer);
+    await Promise.all([workerConnection, publisher, cancelSubscriber].map(closeRedisConnection));
+  };
+
+  return {
+    redisUp: () => publisher.status === 'ready' && workerConnection.status === 'ready',
+    running: () => cancels.size,
+    heartbeat: () => heartbeat.beat(),
+    close: (graceMs) => (closing ??= close(graceMs)),
+  };
+}
