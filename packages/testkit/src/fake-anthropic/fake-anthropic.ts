@@ -1,5 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import {
   anthropicErrorType,
   buildReply,
@@ -18,20 +17,9 @@ import {
   type FakeSseEvent,
   type MessageContext,
 } from './anthropic-events.ts';
+import { sendJson, sendSse, startRecordingServer, type RecordedRequest } from './recording-server.ts';
 
-/** One request the fake received, in arrival order. */
-export interface RecordedRequest {
-  method: string;
-  /** Path with query string, e.g. `/v1/messages?beta=true`. */
-  path: string;
-  headers: IncomingHttpHeaders;
-  /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
-  body: any;
-  /** True once the client closed the connection before the answer was complete. */
-  disconnected: boolean;
-  /** The client's port: equal ports on consecutive requests mean a reused keep-alive connection. */
-  remotePort: number | undefined;
-}
+export type { RecordedRequest } from './recording-server.ts';
 
 /** A reply, or a function choosing one from the request body. */
 export type FakeReplySource = FakeReply | ((body: any) => FakeReply);
@@ -85,34 +73,11 @@ export function echoReply(body: any): FakeReply {
 
 /** Starts a fake Anthropic Messages API serving `POST /v1/messages` (JSON and SSE). */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
-  const requests: RecordedRequest[] = [];
   const queue: FakeReply[] = [];
   let defaultReply: FakeReplySource = options.defaultReply ?? echoReply;
-  let disconnectWaiters: Array<(request: RecordedRequest) => void> = [];
   let counter = 0;
 
-  const server = createServer((request, response) => {
-    void handle(request, response).catch(() => response.destroy());
-  });
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const raw = await readBody(request);
-    const recorded: RecordedRequest = {
-      method: request.method ?? 'GET',
-      path: request.url ?? '/',
-      headers: request.headers,
-      body: parseBody(raw),
-      disconnected: false,
-      remotePort: request.socket.remotePort,
-    };
-    requests.push(recorded);
-    response.on('close', () => {
-      if (response.writableFinished) return;
-      recorded.disconnected = true;
-      const waiters = disconnectWaiters;
-      disconnectWaiters = [];
-      for (const resolve of waiters) resolve(recorded);
-    });
+  const server = await startRecordingServer(options.port ?? 0, async (recorded, response) => {
     const requestId = `req_fake_${++counter}`;
     response.setHeader('request-id', requestId);
     const pathname = new URL(recorded.path, 'http://fake').pathname;
@@ -131,25 +96,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       inputTokens: estimateTokens(JSON.stringify(body.messages) + JSON.stringify(body.system ?? '')),
     };
     await answer(reply, body.stream === true, context, requestId, response);
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
+    url: server.url,
+    requests: server.requests,
     enqueue: (...replies) => void queue.push(...replies),
     setDefault: (reply) => void (defaultReply = reply),
-    waitForDisconnect: () => new Promise((resolve) => disconnectWaiters.push(resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    waitForDisconnect: server.waitForDisconnect,
+    close: server.close,
   };
 }
 
@@ -171,8 +126,7 @@ async function answer(
         const head = events.slice(0, 2 + reply.afterChunks);
         return sendEvents(response, [...head, { event: 'error', data: errorBody(type, message) }], 0, true);
       }
-      for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
-      return sendJson(response, reply.status, errorBody(type, message, requestId));
+      return sendJson(response, reply.status, errorBody(type, message, requestId), reply.headers);
     }
     case 'stall': {
       const chunks = chunkText(reply.text).slice(0, reply.afterChunks);
@@ -199,24 +153,12 @@ async function answer(
   }
 }
 
-async function sendEvents(response: ServerResponse, events: FakeSseEvent[], delayMs: number, end: boolean): Promise<void> {
-  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  if (delayMs === 0) {
-    response.write(events.map(renderSse).join(''));
-  } else {
-    for (const event of events) {
-      if (response.destroyed) return;
-      response.write(renderSse(event));
-      if (event.event === 'content_block_delta') await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
-  if (end && !response.destroyed) response.end();
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
+function sendEvents(response: ServerResponse, events: FakeSseEvent[], delayMs: number, end: boolean): Promise<void> {
+  return sendSse(response, events.map(renderSse), {
+    delayMs,
+    end,
+    pauseAfter: (index) => events[index]!.event === 'content_block_delta',
+  });
 }
 
 /** The checks of the real API that catch translation bugs: these fields are required. */
@@ -226,22 +168,4 @@ function validate(body: any): string | undefined {
   if (!Array.isArray(body.messages)) return 'messages: Field required';
   if (!Number.isInteger(body.max_tokens)) return 'max_tokens: Field required';
   return undefined;
-}
-
-function parseBody(raw: string): unknown {
-  if (raw === '') return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
