@@ -194,8 +194,17 @@ export class SessionPool {
     return new GatewayError(
       'backend_unavailable',
       `The ${this.#backend.name} backend has no working session: ${this.#lastError}`,
-      { retryAfter: Math.ceil(backoffDelay(this.#failures, this.#backoff.initialMs, this.#backoff.maxMs) / 1000) },
+      { retryAfter: Math.max(1, Math.ceil(this.#restartDelay() / 1000)) },
     );
+  }
+
+  /**
+   * How long to wait before starting a replacement: none for the first failure in a row (a killed
+   * session is replaced at once), then `initialMs`, doubling up to `maxMs`, so a backend that
+   * cannot start is retried ever more slowly instead of in a hot loop.
+   */
+  #restartDelay(): number {
+    return backoffDelay(this.#failures - 1, this.#backoff.initialMs, this.#backoff.maxMs);
   }
 
   #apply(entry: PooledSession, event: SessionEvent): void {
@@ -239,7 +248,8 @@ export class SessionPool {
   #onStarted(entry: PooledSession): void {
     if (entry.status !== 'starting') return;
     this.#apply(entry, 'session-ready');
-    this.#failures = 0;
+    // The backend can start again, but `#failures` stays until a session proves useful (a job or
+    // a keep-alive succeeds): a CLI that starts and then dies at once must still back off.
     this.#lastError = undefined;
     this.#pruneFailed(0);
     this.#log?.info({ sessionId: entry.id, pid: entry.session.pid, overflow: entry.overflow }, 'session ready');
@@ -297,7 +307,7 @@ export class SessionPool {
     for (const entry of this.#sessions.values()) if (!entry.overflow && this.#live(entry)) live += 1;
     const missing = this.#size - live;
     if (missing <= 0) return;
-    const delay = backoffDelay(this.#failures, this.#backoff.initialMs, this.#backoff.maxMs);
+    const delay = this.#restartDelay();
     if (delay === 0) {
       for (let count = 0; count < missing; count++) this.#spawn(false);
       return;
@@ -406,6 +416,7 @@ export class SessionPool {
       withTimeout(entry.session.ping(), this.#checkTimeoutMs, 'keep-alive ping timed out').then(
         () => {
           entry.pinging = false;
+          this.#failures = 0;
           if (entry.status === 'ready') this.#offer(entry);
         },
         (error: unknown) => {

@@ -47,4 +47,23 @@ describe('session state machine', () => {
     const statuses: SessionFinalStatus[] = ['starting', 'ready', 'busy', 'resetting', 'stopping', 'failed', 'stopped'];
     expect(statuses.filter(isAssignable)).toEqual(['ready']);
   });
+
+  it('never brings a stopping, failed or stopped session back to life, whatever happens', () => {
+    const events: SessionEvent[] = [
+      'session-ready', 'start-failed', 'job-assigned', 'job-succeeded', 'job-failed', 'reset-succeeded',
+      'reset-failed', 'ping-failed', 'session-exited', 'stop-requested', 'session-stopped',
+    ];
+    const gone: SessionFinalStatus[] = ['stopping', 'failed', 'stopped'];
+    for (const from of gone) {
+      for (const event of events) {
+        const next = transition(from, event);
+        if (next !== null) expect(gone).toContain(next);
+      }
+    }
+  });
+
+  it('lets a ping failure or a stop request take a ready session out of service', () => {
+    expect(transition('ready', 'ping-failed')).toBe('stopping');
+    for (const from of ['starting', 'ready', 'busy', 'resetting'] as const) expect(transition(from, 'stop-requested')).toBe('stopping');
+  });
 });
