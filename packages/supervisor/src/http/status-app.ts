@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import type { GatewayMetrics } from '@llm-gateway/shared';
+import type { QueueConsumer } from '../queue/queue-consumer.ts';
+import type { Supervisor } from '../supervisor.ts';
+
+export interface StatusAppOptions {
+  supervisor: Supervisor;
+  consumer: Pick<QueueConsumer, 'redisUp' | 'running'>;
+  metrics: GatewayMetrics;
+  /** True once shutdown began: readiness fails first so nothing new is routed here. */
+  stopping: () => boolean;
+}
+
+/**
+ * The supervisor process's own probes: `/health` (pool and Redis; 503 when no job could run
+ * here), `/livez`, `/readyz`, `/metrics` and its local `/sessions`.
+ */
+export function createStatusApp(options: StatusAppOptions): Hono {
+  const { supervisor, consumer, metrics, stopping } = options;
+  const app = new Hono();
+  app.get('/health', (c) => {
+    const health = supervisor.health();
+    const redis = consumer.redisUp() ? 'up' : 'down';
+    const ok = health.ok && redis === 'up' && !stopping();
+    const reason = stopping() ? 'shutting down' : redis === 'down' ? 'Redis is unreachable.' : health.reason;
+    return c.json(
+      {
+        status: ok ? 'ok' : stopping() ? 'draining' : 'unavailable',
+        role: 'supervisor',
+        supervisor: supervisor.id,
+        backend: supervisor.backendName,
+        redis,
+        running: consumer.running(),
+        pool: health.pool,
+        ...(ok || !reason ? {} : { reason }),
+      },
+      ok ? 200 : 503,
+    );
+  });
+  app.get('/livez', (c) => c.json({ status: 'alive' }));
+  app.get('/readyz', (c) => {
+    const ready = !stopping() && consumer.redisUp();
+    return c.json({ status: ready ? 'ready' : stopping() ? 'draining' : 'unavailable' }, ready ? 200 : 503);
+  });
+  app.get('/sessions', (c) => c.json({ sessions: supervisor.sessions() }));
+  app.get('/metrics', async (c) => {
+    c.header('content-type', metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
+  });
+  return app;
+}

@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { ConfigError, createLogger, createMetrics, loadConfig, type Config } from '@llm-gateway/shared';
+import { createStatusApp } from './http/status-app.ts';
+import { queueConcurrency, startQueueConsumer } from './queue/queue-consumer.ts';
+import { redisKeys } from './queue/protocol.ts';
+import { createSupervisor } from './supervisor.ts';
+
+/** The Redis the spec names when `REDIS_URL` is unset. */
+const DEFAULT_REDIS_URL = 'redis://localhost:6379';
+
+/**
+ * `pnpm start:supervisor`: owns the backend's sessions, takes jobs from the Redis queue, serves
+ * its own probes on PORT (default 5006), and leaves the cluster cleanly on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger().fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);
+    process.exit(78); // EX_CONFIG
+  }
+  const redisUrl = config.redisUrl ?? DEFAULT_REDIS_URL;
+  const log = createLogger({ level: config.logLevel, base: { role: 'supervisor' } });
+  // A stray rejection from a Redis client must not take the sessions down with it.
+  process.on('unhandledRejection', (reason) => log.error({ error: String(reason) }, 'unhandled rejection'));
+  const metrics = createMetrics({ defaultLabels: { role: 'supervisor' } });
+  const supervisor = createSupervisor({ config, log: log.child({ component: 'supervisor' }), metrics });
+  supervisor.start();
+  const consumer = await startQueueConsumer({
+    supervisor,
+    redisUrl,
+    prefix: config.redisPrefix,
+    concurrency: queueConcurrency(config),
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    log: log.child({ component: 'queue-consumer' }),
+  });
+  let stopping = false;
+  const app = createStatusApp({ supervisor, consumer, metrics, stopping: () => stopping });
+  const port = config.port ?? 5006;
+  const server = serve({ fetch: app.fetch, port, hostname: config.host }) as Server;
+  server.once('listening', () =>
+    log.info(
+      { port, supervisor: supervisor.id, backend: config.backend, poolSize: config.poolSize, queue: redisKeys(config.redisPrefix).prefix },
+      'supervisor listening',
+    ),
+  );
+
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'signal received: leaving the cluster');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    consumer
+      .close(config.shutdownGraceMs)
+      .then(() => supervisor.stop())
+      .then(() => Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000))]))
+      .then(
+        () => {
+          log.info('supervisor stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          log.error({ error: String(error) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  createLogger().fatal({ error: error instanceof Error ? error.message : String(error) }, 'supervisor failed to start');
+  process.exit(1);
+});
