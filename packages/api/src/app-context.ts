@@ -7,7 +7,6 @@ export interface GatewayEnv {
     requestId: string;
     /** The tenant the API key belongs to; `anonymous` when the gateway is open. */
     tenant: string;
-    log: Logger;
   };
 }
 

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { GatewayError, createMetrics, type Config, type Dispatcher, type GatewayMetrics, type Logger } from '@llm-gateway/shared';
+import { createMetrics, type Config, type Dispatcher, type GatewayMetrics, type Logger } from '@llm-gateway/shared';
 import type { AppDependencies, GatewayEnv, LifecycleState } from './app-context.ts';
 import { errorHandler, methodNotAllowed, notFoundHandler } from './middleware/error-handler.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -32,17 +31,11 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
     lifecycle: options.lifecycle ?? { draining: false, inflight: 0 },
   };
   const app = new Hono<GatewayEnv>();
-  app.use('*', requestId(deps.log));
+  app.use('*', requestId());
   app.onError(errorHandler(deps.log));
   app.notFound(notFoundHandler);
 
-  const limitBody = bodyLimit({
-    maxSize: deps.config.maxBodyBytes,
-    onError: () => {
-      throw new GatewayError('request_too_large', `The request body exceeds ${deps.config.maxBodyBytes} bytes.`);
-    },
-  });
-  app.post('/v1/chat/completions', limitBody, chatCompletions(deps));
+  app.post('/v1/chat/completions', chatCompletions(deps));
   app.get('/v1/models', listModels(deps));
   app.get('/v1/models/:model', retrieveModel(deps));
   app.get('/health', health(deps));

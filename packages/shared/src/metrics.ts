@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   cacheHits: Counter<'tenant'>;
   queueDepth: Gauge<never>;
   tokensTotal: Counter<'kind' | 'model' | 'tenant'>;
+  /** Runs `collect` before every scrape, e.g. to count sessions only when someone asks. */
+  addCollector(collect: () => void | Promise<void>): void;
 }
 
 export interface CreateMetricsOptions {
@@ -26,8 +28,22 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
   if (defaultLabels) registry.setDefaultLabels(defaultLabels);
   if (processMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const collectors: Array<() => void | Promise<void>> = [];
+  const sessionsTotal = new Gauge({
+    name: 'llm_sessions_total',
+    help: 'Pooled backend sessions by status.',
+    labelNames: ['status'],
+    registers,
+    async collect() {
+      for (const collect of collectors) await collect();
+    },
+  });
   return {
     registry,
+    addCollector: (collect) => {
+      collectors.push(collect);
+    },
+    sessionsTotal,
     requestsTotal: new Counter({
       name: 'llm_requests_total',
       help: 'Chat completion requests by HTTP status, model and backend.',
@@ -39,12 +55,6 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
       help: 'Chat completion latency, from request to the last byte.',
       labelNames: ['model', 'backend', 'stream'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-      registers,
-    }),
-    sessionsTotal: new Gauge({
-      name: 'llm_sessions_total',
-      help: 'Pooled backend sessions by status.',
-      labelNames: ['status'],
       registers,
     }),
     cacheHits: new Counter({

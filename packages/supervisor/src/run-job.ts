@@ -25,10 +25,9 @@ export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Exec
     const refusal = backend.check?.(request);
     if (refusal) throw refusal;
     const lease = await pool.acquire(signal);
-    const sessionLog = log?.child({ sessionId: lease.id });
     return {
       sessionId: lease.id,
-      parts: lease.session.run(request, { signal, ...(sessionLog ? { log: sessionLog } : {}) }),
+      parts: lease.session.run(request, { signal, ...(log ? { log } : {}) }),
       done: (outcome) => lease.release(outcome),
     };
   };
@@ -86,7 +85,7 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
     yield { type: 'error', error: abortError(controller.signal, 'The backend ended the answer without finishing it.').toJSON() };
   } catch (error) {
     if (!(error instanceof GatewayError) && !controller.signal.aborted) {
-      log?.error({ jobId: job.id, error: error instanceof Error ? error.message : String(error) }, 'backend failed');
+      log?.error({ jobId: job.id, requestId: job.requestId, error: error instanceof Error ? error.message : String(error) }, 'backend failed');
     }
     const gatewayError = error instanceof GatewayError ? error : abortError(controller.signal, 'The backend failed while answering.');
     yield { type: 'error', error: gatewayError.toJSON() };

@@ -53,11 +53,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let pool: SessionPool | undefined;
   let executor: Executor;
   if (supervised.kind === 'pooled') {
-    const updateGauge = () => {
-      if (!metrics || !pool) return;
-      const summary = summarizeSessions(pool.sessions());
-      for (const status of SESSION_STATUSES) metrics.sessionsTotal.set({ status }, summary[status]);
-    };
     pool = new SessionPool({
       backend: supervised.backend,
       size: config.poolSize,
@@ -66,7 +61,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       sessionMaxRequests: config.sessionMaxRequests,
       supervisorId: id,
       log: log.child({ component: 'pool' }),
-      onChange: updateGauge,
+    });
+    const counted = pool;
+    // Counted when Prometheus scrapes, not on every status change (that showed up in profiles).
+    metrics?.addCollector(() => {
+      const summary = summarizeSessions(counted.sessions());
+      for (const status of SESSION_STATUSES) metrics.sessionsTotal.set({ status }, summary[status]);
     });
     executor = pooledExecutor(pool, supervised.backend);
   } else {
@@ -78,7 +78,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     backendName: supervised.backend.name,
     models: () => supervised.backend.models(),
     start: () => pool?.start(),
-    run: (job, signal) => runJob(job, signal, { executor, supervisorId: id, log: jobLog.child({ jobId: job.id, requestId: job.requestId }) }),
+    run: (job, signal) => runJob(job, signal, { executor, supervisorId: id, log: jobLog }),
     sessions: () => pool?.sessions() ?? [],
     health: () => {
       const sessions = pool?.sessions() ?? [];

@@ -13,8 +13,7 @@ export function errorHandler(log: Logger): ErrorHandler<GatewayEnv> {
   return (error, c) => {
     const gatewayError = fromThrown(error);
     if (gatewayError.status >= 500) {
-      const requestLog = c.get('log') ?? log;
-      requestLog.error({ err: error, code: gatewayError.code }, 'request failed');
+      log.error({ requestId: c.get('requestId'), err: error, code: gatewayError.code }, 'request failed');
     }
     return renderError(c, gatewayError);
   };

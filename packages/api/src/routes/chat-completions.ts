@@ -11,13 +11,15 @@ import type { AppDependencies, GatewayEnv } from '../app-context.ts';
 import { completionBody, type CompletionIdentity } from '../sse/openai-format.ts';
 import { streamCompletion } from '../sse/stream-completion.ts';
 import { CompletionRecorder } from './completion-recorder.ts';
+import { onClientGone } from '../middleware/client-gone.ts';
+import { readBody } from '../middleware/read-body.ts';
 
 /** `POST /v1/chat/completions`: validate, hand the job to the dispatcher, answer as OpenAI does. */
 export function chatCompletions(deps: AppDependencies) {
   const knownModels = new Set(deps.catalog.list().map((entry) => entry.id));
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     deps.lifecycle.inflight += 1;
-    const recorder = new CompletionRecorder(deps.metrics, c.get('log'), knownModels, () => {
+    const recorder = new CompletionRecorder(deps.metrics, deps.log, c.get('requestId'), knownModels, () => {
       deps.lifecycle.inflight -= 1;
     });
     recorder.tenant = c.get('tenant');
@@ -34,7 +36,7 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   if (deps.lifecycle.draining) {
     throw new GatewayError('backend_unavailable', 'The gateway is shutting down; retry on another replica.', { retryAfter: 1 });
   }
-  const parsed = parseChatRequest(await readJson(c));
+  const parsed = parseChatRequest(await readJson(c, deps.config.maxBodyBytes));
   recorder.model = parsed.request.model;
   recorder.stream = parsed.stream;
   const backend = deps.catalog.resolve(parsed.request.model);
@@ -58,13 +60,11 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   const identity: CompletionIdentity = { id: job.id, created: Math.floor(now / 1000), model: parsed.request.model };
 
   const cancel = new AbortController();
-  const clientSignal = c.req.raw.signal;
-  const onClientGone = () => cancel.abort(new GatewayError('client_closed', 'The client closed the request.'));
-  clientSignal.addEventListener('abort', onClientGone, { once: true });
+  const stopWatching = onClientGone(c, () => cancel.abort(new GatewayError('client_closed', 'The client closed the request.')));
   const events = deps.dispatcher.run(job, cancel.signal)[Symbol.asyncIterator]();
 
   if (parsed.stream) {
-    return streamCompletion(c, { identity, events, cancel, includeUsage: parsed.includeUsage, recorder, cleanup: () => clientSignal.removeEventListener('abort', onClientGone) });
+    return streamCompletion(c, { identity, events, cancel, includeUsage: parsed.includeUsage, recorder, cleanup: stopWatching });
   }
   let sessionId: string | null = null;
   try {
@@ -72,12 +72,12 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
     recorder.finish({ status: 200, usage: answer.usage, sessionId });
     return c.json(completionBody(identity, answer));
   } finally {
-    clientSignal.removeEventListener('abort', onClientGone);
+    stopWatching();
   }
 }
 
-async function readJson(c: Context<GatewayEnv>): Promise<unknown> {
-  const text = await c.req.text();
+async function readJson(c: Context<GatewayEnv>, maxBytes: number): Promise<unknown> {
+  const text = await readBody(c, maxBytes);
   try {
     return JSON.parse(text);
   } catch {

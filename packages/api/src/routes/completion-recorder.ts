@@ -22,6 +22,7 @@ export class CompletionRecorder {
   constructor(
     private readonly metrics: GatewayMetrics,
     private readonly log: Logger,
+    private readonly requestId: string,
     private readonly knownModels: ReadonlySet<string>,
     /** Called once the completion is over, however it ended. */
     private readonly onFinish: () => void = () => {},
@@ -41,6 +42,7 @@ export class CompletionRecorder {
     }
     this.log.info(
       {
+        requestId: this.requestId,
         model: this.model,
         backend: this.backend,
         tenant: this.tenant,
