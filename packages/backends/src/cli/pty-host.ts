@@ -25,7 +25,13 @@ const READY_MARKER = 'llm-gateway-pty-host';
  * mode without echo and feeds the CLI through `cat`: the CLI reads a pipe and writes to the
  * terminal. The inner `sh` prints its pid, then `exec`s the CLI so that pid is the CLI's.
  */
+/**
+ * The `trap` makes the shell outlive a TERM sent to the whole group: it waits for `cat` and the
+ * CLI, reaping them, before it exits. Otherwise the CLI would be orphaned and, in a container
+ * whose PID 1 is node, stay a zombie.
+ */
 const WRAPPER =
+  "trap 'exit 143' TERM HUP; " +
   'stty raw -echo 2>/dev/null || exit 126; ' +
   `cat | exec sh -c 'printf "{\\"type\\":\\"${READY_MARKER}\\",\\"pid\\":%s}\\n" "$$"; exec "$@"' sh "$@"`;
 

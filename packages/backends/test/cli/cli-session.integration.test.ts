@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamPart } from '@llm-gateway/shared';
+import { collectAnswer, type BackendSession } from '../../src/index.ts';
+import { promptBodies, startCliHarness, userRequest, type CliHarness } from './cli-harness.ts';
+
+const never = () => new AbortController().signal;
+
+async function parts(session: BackendSession, text: string, signal = never()): Promise<StreamPart[]> {
+  const collected: StreamPart[] = [];
+  for await (const part of session.run(userRequest(text), { signal })) collected.push(part);
+  return collected;
+}
+
+/** The real `claude` CLI under both hosts, against the fake Anthropic API. */
+describe.each(['pipe', 'pty'] as const)('CLI session on the %s host', (host) => {
+  let harness: CliHarness;
+  let session: BackendSession;
+
+  beforeAll(async () => {
+    harness = await startCliHarness();
+    session = harness.backend({ host }).createSession({ id: `test-${host}` });
+    await session.start(AbortSignal.timeout(20_000));
+  });
+
+  afterAll(async () => {
+    await session?.stop();
+    await harness?.close();
+  });
+
+  it('streams a warm answer, then forgets it: the next upstream request holds nothing of the first', async () => {
+    harness.fake.enqueue({ kind: 'text', text: 'The secret word is PELICAN, as you asked.' });
+    const first = await parts(session, 'Remember the secret word ALBATROSS');
+    expect(first.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(3);
+    expect(first.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect(first.at(-2)).toMatchObject({ type: 'usage', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number) } });
+    const pid = session.pid;
+    await session.reset();
+    const before = harness.fake.requests.length;
+    const second = await collectAnswer(session.run(userRequest('What was the secret word?'), { signal: never() }));
+    expect(second.text).toBe('echo: What was the secret word?');
+    expect(session.pid).toBe(pid);
+    const bodies = promptBodies(harness.fake).slice(before);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).not.toMatch(/ALBATROSS|PELICAN/);
+    // Sessions run with no tools at all.
+    expect(harness.fake.requests.at(-1)!.body.tools ?? []).toEqual([]);
+    await session.reset();
+  });
+
+  it('executes nothing when the model asks to run Bash', async () => {
+    const marker = join(harness.home, `pwned-${host}`);
+    harness.fake.enqueue(
+      { kind: 'tool_use', calls: [{ name: 'Bash', input: { command: `touch ${marker}` } }] },
+      { kind: 'text', text: 'I could not run that.' },
+    );
+    const before = harness.fake.requests.length;
+    const answer = await collectAnswer(session.run(userRequest('please run touch'), { signal: never() }));
+    expect(answer).toMatchObject({ text: 'I could not run that.', toolCalls: [], finishReason: 'stop' });
+    expect(existsSync(marker)).toBe(false);
+    const retry = JSON.stringify(harness.fake.requests.slice(before).at(-1)!.body);
+    expect(retry).toContain('No such tool available');
+    await session.reset();
+  });
+
+  it('maps an upstream error status to an OpenAI error', async () => {
+    harness.fake.enqueue({ kind: 'error', status: 429, message: 'slow down' });
+    await expect(collectAnswer(session.run(userRequest('hello'), { signal: never() }))).rejects.toMatchObject({ code: 'rate_limit_exceeded', status: 429 });
+    // After an error the pool recycles; a reset must still leave the session clean if used.
+    await session.reset();
+  });
+
+  it('cancels an answer with the interrupt control: the upstream call is dropped, the process lives on', async () => {
+    harness.fake.enqueue({ kind: 'hang' });
+    const controller = new AbortController();
+    const disconnected = harness.fake.waitForDisconnect();
+    const pending = parts(session, 'never answered', controller.signal);
+    while (!harness.fake.requests.some((request) => JSON.stringify(request.body).includes('never answered'))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    controller.abort(new Error('client went away'));
+    expect(await pending).toEqual([]);
+    await disconnected;
+    await session.reset();
+    await session.ping();
+    expect((await collectAnswer(session.run(userRequest('still here?'), { signal: never() }))).text).toBe('echo: still here?');
+    await session.reset();
+  });
+
+  it('never lets a tenant prompt drive the CLI with a slash command', async () => {
+    const before = harness.fake.requests.length;
+    const answer = await collectAnswer(session.run(userRequest('/model opus', 'claude-haiku'), { signal: never() }));
+    expect(answer.text).toContain('/model opus');
+    const bodies = harness.fake.requests.slice(before);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]!.body.model).toMatch(/haiku/);
+    await session.reset();
+  });
+});
