@@ -8,3 +8,4 @@ export { createCliBackend, DEFAULT_CLI_HOST, type CliBackendOptions } from './cl
 export type { CliTurnStats } from './cli/cli-session.ts';
 export type { HostKind } from './cli/process-host.ts';
 export * from './anthropic/index.ts';
+export * from './openai/index.ts';

@@ -1,0 +1,121 @@
+import { Agent, request as undiciRequest } from 'undici';
+import { GatewayError, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
+import type { Backend, BackendCallOptions } from '../backend.ts';
+import { retryAfterSeconds } from '../anthropic/anthropic-errors.ts';
+import { retryDelayMs, waitUnlessAborted } from '../anthropic/retry-delay.ts';
+import { completionToChunks, createOpenAIChunkTranslator, type OpenAIChunkTranslator } from './openai-chunk-translator.ts';
+import { errorDetail, fromOpenAIUpstreamError, isRetryableOpenAIError, UpstreamHttpError } from './openai-errors.ts';
+import { sseData } from './sse-data.ts';
+import { toOpenAIRequest, type MaxTokensField } from './to-openai-request.ts';
+
+export interface OpenAIBackendOptions {
+  /** `OPENAI_BASE_URL`, up to and including `/v1`. @defaultValue `https://api.openai.com/v1` */
+  baseUrl?: string;
+  /** `OPENAI_API_KEY`; servers such as Ollama need none. @defaultValue none */
+  apiKey?: string;
+  /** Client model name → upstream model name. @defaultValue `{}` (names pass through) */
+  modelMap?: Readonly<Record<string, string>>;
+  /** Listed in `models()`. @defaultValue the keys of `modelMap` */
+  models?: readonly string[];
+  /** @defaultValue `max_completion_tokens` for api.openai.com, else `max_tokens` */
+  maxTokensField?: MaxTokensField;
+  /** Ask for the final usage chunk; turn off for servers that refuse `stream_options`. @defaultValue true */
+  includeUsage?: boolean;
+  /** Retries of a retryable failure before any output. @defaultValue 2 */
+  maxRetries?: number;
+  /** @defaultValue 250 */
+  retryBaseDelayMs?: number;
+  /** @defaultValue 2000 */
+  retryMaxDelayMs?: number;
+}
+
+/** The OpenAI-compatible backend: stateless, run directly. */
+export interface OpenAIBackend extends Backend {
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the `openai` backend: forwards to any OpenAI-compatible chat completions server (vLLM,
+ * Ollama, OpenAI) over a keep-alive undici pool, always streaming upstream.
+ */
+export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIBackend {
+  const {
+    apiKey,
+    modelMap = {},
+    includeUsage = true,
+    maxRetries = 2,
+    retryBaseDelayMs = 250,
+    retryMaxDelayMs = 2000,
+  } = options;
+  const baseUrl = (options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+  const url = `${baseUrl}/chat/completions`;
+  const maxTokensField = options.maxTokensField ?? (new URL(baseUrl).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
+  const models = options.models ?? Object.keys(modelMap);
+  const agent = new Agent({ keepAliveTimeout: 30_000 });
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+  if (apiKey !== undefined) headers['authorization'] = `Bearer ${apiKey}`;
+
+  /** One attempt: yields the output parts; returns the closing parts. */
+  async function* attempt(body: string, translator: OpenAIChunkTranslator, signal: AbortSignal): AsyncGenerator<StreamPart, StreamPart[]> {
+    const response = await undiciRequest(url, { dispatcher: agent, method: 'POST', headers, body, signal });
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      const text = await response.body.text();
+      throw new UpstreamHttpError(response.statusCode, errorDetail(text), retryAfterSeconds(toHeaders(response.headers)));
+    }
+    if (!String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
+      // A server that ignored `stream: true` answered with one JSON completion.
+      for (const chunk of completionToChunks(await response.body.json())) yield* translator.push(chunk);
+    } else {
+      // Read to the end of the body even after [DONE]: an unread body would cost the connection.
+      for await (const data of sseData(response.body)) {
+        if (data === '[DONE]') continue;
+        const chunk = JSON.parse(data) as { error?: { message?: string } };
+        if (chunk.error) throw new UpstreamHttpError(502, chunk.error.message ?? 'error event in the stream', undefined);
+        yield* translator.push(chunk);
+      }
+    }
+    const closing = translator.end();
+    if (closing === undefined) throw new GatewayError('upstream_error', 'The upstream ended the answer before finishing it.');
+    return closing;
+  }
+
+  async function* stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
+    const { signal, log } = callOptions;
+    const body = JSON.stringify(toOpenAIRequest(request, { maxTokensField, includeUsage, models: modelMap }));
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      const translator = createOpenAIChunkTranslator();
+      try {
+        const closing = yield* attempt(body, translator, signal);
+        for (const part of closing) yield part;
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (isRetryableOpenAIError(error) && attemptNumber < maxRetries && !translator.producedOutput) {
+          const retryAfter = error instanceof UpstreamHttpError ? error.retryAfter : undefined;
+          const delay = retryDelayMs(attemptNumber, retryAfter, { baseDelayMs: retryBaseDelayMs, maxDelayMs: retryMaxDelayMs });
+          log?.warn({ attempt: attemptNumber + 1, delayMs: delay, error: describe(error) }, 'openai upstream failed, retrying');
+          if (await waitUnlessAborted(delay, signal)) continue;
+          return;
+        }
+        const gatewayError = fromOpenAIUpstreamError(error);
+        log?.warn({ code: gatewayError.code, status: gatewayError.status, error: describe(error) }, 'openai upstream failed');
+        yield { type: 'error', error: gatewayError.toJSON() };
+        return;
+      }
+    }
+  }
+
+  return { name: 'openai', models: () => models, stream, close: () => agent.close() };
+}
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
