@@ -44,6 +44,10 @@ const environmentSchema = z.object({
   ANTHROPIC_API_KEY: optionalText,
   ANTHROPIC_API_KEY_FILE: optionalText,
   ANTHROPIC_BASE_URL: z.url().optional(),
+  ANTHROPIC_MODEL_ALIASES: z
+    .string()
+    .regex(/^\s*[^\s=,]+\s*=\s*[^\s=,]+\s*(,\s*[^\s=,]+\s*=\s*[^\s=,]+\s*)*,?\s*$/, 'expected alias=model-id pairs separated by commas')
+    .optional(),
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_API_KEY: optionalText,
 });
@@ -91,6 +95,8 @@ export interface Config {
   redisPrefix: string;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
+  /** `alias=model-id,…` added to the API backend's model alias table. */
+  anthropicModelAliases: string | undefined;
   openaiBaseUrl: string | undefined;
   openaiApiKey: string | undefined;
 }
@@ -153,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.REDIS_PREFIX,
     anthropicApiKey: e.ANTHROPIC_API_KEY ?? readSecretFile('ANTHROPIC_API_KEY_FILE', e.ANTHROPIC_API_KEY_FILE),
     anthropicBaseUrl: e.ANTHROPIC_BASE_URL,
+    anthropicModelAliases: e.ANTHROPIC_MODEL_ALIASES,
     openaiBaseUrl: e.OPENAI_BASE_URL,
     openaiApiKey: e.OPENAI_API_KEY,
   };

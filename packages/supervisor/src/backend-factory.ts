@@ -1,5 +1,13 @@
-import type { Config, Logger } from '@llm-gateway/shared';
-import { createCliBackend, createMockBackend, type Backend, type SessionBackend } from '@llm-gateway/backends';
+import { ConfigError, type Config, type Logger } from '@llm-gateway/shared';
+import {
+  createAnthropicBackend,
+  createCliBackend,
+  createMockBackend,
+  createOpenAIBackend,
+  parseModelAliases,
+  type Backend,
+  type SessionBackend,
+} from '@llm-gateway/backends';
 
 /** A backend as the supervisor runs it: on pooled sessions, or directly. */
 export type SupervisedBackend =
@@ -7,7 +15,7 @@ export type SupervisedBackend =
   | { kind: 'direct'; backend: Backend };
 
 /** Builds the configured backend. Sessions-based backends (cli, mock) go through the pool. */
-export function createBackendFromConfig(config: Config, _log: Logger): SupervisedBackend {
+export function createBackendFromConfig(config: Config, log: Logger): SupervisedBackend {
   switch (config.backend) {
     case 'mock':
       return { kind: 'pooled', backend: createMockBackend({ delayMs: config.mockDelayMs }) };
@@ -23,7 +31,29 @@ export function createBackendFromConfig(config: Config, _log: Logger): Supervise
         }),
       };
     case 'api':
+      return { kind: 'direct', backend: createApiBackendFromConfig(config, log) };
     case 'openai':
-      throw new Error(`LLM_BACKEND=${config.backend} is not available in this build yet`);
+      return { kind: 'direct', backend: createOpenAIBackendFromConfig(config) };
   }
+}
+
+/** The Anthropic API backend (`LLM_BACKEND=api`); it cannot run without a key. */
+function createApiBackendFromConfig(config: Config, log: Logger): Backend {
+  if (config.anthropicApiKey === undefined) {
+    throw new ConfigError('ANTHROPIC_API_KEY', 'is required for LLM_BACKEND=api (or set ANTHROPIC_API_KEY_FILE)');
+  }
+  return createAnthropicBackend({
+    apiKey: config.anthropicApiKey,
+    ...(config.anthropicBaseUrl ? { baseUrl: config.anthropicBaseUrl } : {}),
+    modelAliases: parseModelAliases(config.anthropicModelAliases),
+    log: log.child({ component: 'anthropic-sdk' }),
+  });
+}
+
+/** The OpenAI-compatible backend (`LLM_BACKEND=openai`): vLLM, Ollama or OpenAI itself. */
+function createOpenAIBackendFromConfig(config: Config): Backend {
+  return createOpenAIBackend({
+    ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
+    ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),
+  });
 }
