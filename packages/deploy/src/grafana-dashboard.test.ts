@@ -33,7 +33,7 @@ async function registeredSeries(): Promise<Map<string, Set<string>>> {
     // Label names are declared on the metric objects (the JSON lists only observed values).
     const declared = (registry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] }).labelNames ?? [];
     const labels = new Set([...declared, ...metric.values.flatMap((value) => Object.keys(value.labels))]);
-    const names = metric.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix) : [metric.name];
+    const names = String(metric.type) === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix) : [metric.name];
     for (const name of names) series.set(name, new Set([...labels, ...(name.endsWith('_bucket') ? ['le'] : [])]));
   }
   return series;
