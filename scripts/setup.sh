@@ -25,4 +25,9 @@ if ! command -v redis-server >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -
   say "installing redis-server"
   (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null
 fi
+# The status page test drives Debian's Chromium (no browser can be downloaded here).
+if ! command -v chromium >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+  say "installing chromium"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+fi
 say "ready"

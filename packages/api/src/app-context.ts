@@ -1,5 +1,6 @@
 import type { Config, Dispatcher, GatewayMetrics, Logger } from '@llm-gateway/shared';
 import type { ModelCatalog } from './models/model-catalog.ts';
+import type { RecentActivity } from './status/recent-activity.ts';
 
 /** Values the middleware puts on each request's context. */
 export interface GatewayEnv {
@@ -25,4 +26,6 @@ export interface AppDependencies {
   metrics: GatewayMetrics;
   catalog: ModelCatalog;
   lifecycle: LifecycleState;
+  /** Recent completions of this replica, for the status page. */
+  activity: RecentActivity;
 }

@@ -7,6 +7,8 @@ import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts
 import { chatCompletions } from './routes/chat-completions.ts';
 import { listModels, retrieveModel } from './routes/models.ts';
 import { health, live, metrics, ready, sessions } from './routes/operations.ts';
+import { RecentActivity } from './status/recent-activity.ts';
+import { statusJson, statusPage } from './status/status-route.ts';
 
 export interface CreateAppOptions {
   config: Config;
@@ -29,6 +31,7 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
     metrics: options.metrics ?? createMetrics(),
     catalog: options.catalog ?? createModelCatalog(options.config),
     lifecycle: options.lifecycle ?? { draining: false, inflight: 0 },
+    activity: new RecentActivity(),
   };
   const app = new Hono<GatewayEnv>();
   app.use('*', requestId());
@@ -43,10 +46,12 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   app.get('/readyz', ready(deps));
   app.get('/sessions', sessions(deps));
   app.get('/metrics', metrics(deps));
+  app.get('/', statusPage);
+  app.get('/status', statusJson(deps));
 
   // A known path asked with the wrong method is a 405, not a 404.
   app.all('/v1/chat/completions', methodNotAllowed(['POST']));
-  for (const path of ['/v1/models', '/v1/models/:model', '/health', '/livez', '/readyz', '/sessions', '/metrics']) {
+  for (const path of ['/v1/models', '/v1/models/:model', '/health', '/livez', '/readyz', '/sessions', '/metrics', '/', '/status']) {
     app.all(path, methodNotAllowed(['GET']));
   }
   return app;

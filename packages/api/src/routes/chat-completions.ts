@@ -19,8 +19,17 @@ export function chatCompletions(deps: AppDependencies) {
   const knownModels = new Set(deps.catalog.list().map((entry) => entry.id));
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     deps.lifecycle.inflight += 1;
-    const recorder = new CompletionRecorder(deps.metrics, deps.log, c.get('requestId'), knownModels, () => {
+    const requestId = c.get('requestId');
+    const recorder = new CompletionRecorder(deps.metrics, deps.log, requestId, knownModels, (outcome, latencyMs) => {
       deps.lifecycle.inflight -= 1;
+      deps.activity.record({
+        at: Date.now(),
+        latencyMs,
+        status: outcome.status,
+        model: recorder.model,
+        requestId,
+        ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+      });
     });
     recorder.tenant = c.get('tenant');
     try {

@@ -25,14 +25,14 @@ export class CompletionRecorder {
     private readonly requestId: string,
     private readonly knownModels: ReadonlySet<string>,
     /** Called once the completion is over, however it ended. */
-    private readonly onFinish: () => void = () => {},
+    private readonly onFinish: (outcome: CompletionOutcome, latencyMs: number) => void = () => {},
   ) {}
 
   finish(outcome: CompletionOutcome): void {
     if (this.#done) return;
     this.#done = true;
-    this.onFinish();
     const seconds = (performance.now() - this.#started) / 1000;
+    this.onFinish(outcome, seconds * 1000);
     const model = boundedLabel(this.model, this.knownModels);
     this.metrics.requestsTotal.inc({ status: String(outcome.status), model, backend: this.backend });
     this.metrics.requestDuration.observe({ model, backend: this.backend, stream: String(this.stream) }, seconds);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { RecentActivity } from './recent-activity.ts';
+
+const base = { model: 'claude-sonnet', requestId: 'r' };
+
+describe('RecentActivity', () => {
+  it('computes rate and percentiles over the window only', () => {
+    const activity = new RecentActivity({ windowSeconds: 60 });
+    const now = 1_000_000;
+    activity.record({ ...base, at: now - 120_000, latencyMs: 9_999, status: 200 });
+    for (let index = 1; index <= 60; index++) activity.record({ ...base, at: now - index * 500, latencyMs: index, status: 200 });
+    const summary = activity.summary(now);
+    expect(summary.requestsPerSecond).toBeCloseTo(1, 5);
+    expect(summary.latencyMs.p50).toBe(31);
+    expect(summary.latencyMs.p99).toBe(60);
+  });
+
+  it('keeps the newest errors, not client disconnects', () => {
+    const activity = new RecentActivity({ errorCapacity: 2 });
+    activity.record({ ...base, at: 1, latencyMs: 1, status: 502, errorCode: 'upstream_error' });
+    activity.record({ ...base, at: 2, latencyMs: 1, status: 499, errorCode: 'client_closed' });
+    activity.record({ ...base, at: 3, latencyMs: 1, status: 504, errorCode: 'timeout' });
+    activity.record({ ...base, at: 4, latencyMs: 1, status: 429, errorCode: 'queue_full' });
+    expect(activity.summary(5).recentErrors.map((error) => error.errorCode)).toEqual(['queue_full', 'timeout']);
+  });
+
+  it('reports no latency without traffic', () => {
+    expect(new RecentActivity().summary().latencyMs.p50).toBeNull();
+  });
+
+  it('measures the rate over what a full ring holds', () => {
+    const activity = new RecentActivity({ capacity: 10, windowSeconds: 60 });
+    for (let index = 0; index < 20; index++) activity.record({ ...base, at: 10_000 + index * 100, latencyMs: 1, status: 200 });
+    // The ring holds the last 10 (11_000 … 11_900): 10 completions in the 1 s up to "now".
+    expect(activity.summary(12_000).requestsPerSecond).toBeCloseTo(10, 5);
+  });
+});

@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import type { AppDependencies, GatewayEnv } from '../app-context.ts';
+import { STATUS_PAGE } from './status-page.ts';
+
+/** `GET /status`: everything the status page shows, as JSON. */
+export function statusJson(deps: AppDependencies) {
+  return async (c: Context<GatewayEnv>) => {
+    const [health, sessions, queueDepth] = await Promise.all([
+      deps.dispatcher.health(),
+      deps.dispatcher.sessions(),
+      deps.dispatcher.queueDepth().catch(() => null),
+    ]);
+    return c.json({
+      backend: deps.config.backend,
+      mode: health.mode,
+      ok: health.ok && !deps.lifecycle.draining,
+      draining: deps.lifecycle.draining,
+      reason: health.reason ?? null,
+      redis: health.redis ?? null,
+      supervisors: health.supervisors,
+      queueDepth,
+      inflight: deps.lifecycle.inflight,
+      activity: deps.activity.summary(),
+      sessions,
+    });
+  };
+}
+
+/** `GET /`: the operator's status page (static HTML that polls `/status`). */
+export function statusPage(c: Context<GatewayEnv>) {
+  c.header('cache-control', 'no-store');
+  c.header('content-security-policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
+  return c.html(STATUS_PAGE);
+}
