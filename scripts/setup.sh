@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: pnpm, the workspace's packages (node-pty builds from
-# source against the local Node headers), and redis-server for the tests. Cheap when done already.
+# source against the local Node headers) and, with --tests, redis-server and Chromium for the
+# tests (as root, from Debian). Cheap when done already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-quiet=false; [[ "${1:-}" == "--quiet" ]] && quiet=true
+# --quiet: say nothing when all is in place. --tests: also the system packages the tests use.
+quiet=false; tests=false
+for argument in "$@"; do
+  case "$argument" in
+    --quiet) quiet=true ;;
+    --tests) tests=true ;;
+  esac
+done
 say() { $quiet || echo "setup: $*"; }
 
 if ! command -v pnpm >/dev/null 2>&1; then
@@ -21,12 +29,12 @@ if [[ ! -f $stamp || pnpm-lock.yaml -nt $stamp || package.json -nt $stamp ]]; th
 fi
 
 # Tests start their own redis-server on a free port; they only need the binary.
-if ! command -v redis-server >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+if $tests && ! command -v redis-server >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
   say "installing redis-server"
   (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null
 fi
 # The status page test drives Debian's Chromium (no browser can be downloaded here).
-if ! command -v chromium >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+if $tests && ! command -v chromium >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
   say "installing chromium"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
 fi
