@@ -54,7 +54,10 @@ export function spawnPipeHost(options: SpawnHostOptions): ProcessHost {
       return exits.add(listener);
     },
     kill(signal = 'SIGTERM') {
-      if (!exit) child.kill(signal);
+      if (exit) return;
+      // End of input is how the CLI expects a stream-json session to finish.
+      child.stdin.end();
+      child.kill(signal);
     },
     exited,
   };
