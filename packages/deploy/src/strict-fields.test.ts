@@ -3,7 +3,7 @@ import { schemaProblem } from './kubernetes-models.ts';
 import { findManifest, loadManifests } from './manifests.ts';
 import { type Data } from './repository.ts';
 import { unknownFields } from './strict-fields.ts';
-import { parseDeclarations } from './type-declarations.ts';
+import { parseDeclarations } from './declaration-parser.ts';
 
 // The checks of kubernetes-manifests.test.ts pass only if these tools can fail: each is shown
 // catching a mistake of the kind it exists for.
