@@ -38,6 +38,7 @@ describe('mapResultError', () => {
     expect(mapResultError(failed({ api_error_status: 400, result: 'Prompt is too long' })).code).toBe('context_length_exceeded');
     expect(mapResultError(failed({ result: 'Not logged in · Please run /login' })).code).toBe('backend_unavailable');
     expect(mapResultError(failed({ subtype: 'error_during_execution' })).code).toBe('upstream_error');
+    expect(mapResultError(failed({ result: 'Request timed out. If the API is slow to answer, set API_TIMEOUT_MS above 1500.' })).code).toBe('timeout');
   });
 });
 

@@ -39,6 +39,7 @@ export function mapResultError(result: CliResult): GatewayError {
   const text = `${result.result ?? ''} ${(result.errors ?? []).join(' ')}`;
   if (status === undefined) {
     if (/not logged in|\/login|authentication/i.test(text)) return notAuthenticated();
+    if (/timed out|timeout/i.test(text)) return new GatewayError('timeout', 'The model API did not answer in time.');
     return new GatewayError('upstream_error', 'The Claude CLI could not complete the answer.');
   }
   if (status === 401) return notAuthenticated();

@@ -83,7 +83,9 @@ describe.each(['pipe', 'pty'] as const)('CLI session on the %s host', (host) => 
     expect(await pending).toEqual([]);
     await disconnected;
     await session.reset();
+    const requests = harness.fake.requests.length;
     await session.ping();
+    expect(harness.fake.requests.length).toBe(requests); // the keep-alive spends no tokens
     expect((await collectAnswer(session.run(userRequest('still here?'), { signal: never() }))).text).toBe('echo: still here?');
     await session.reset();
   });
@@ -96,5 +98,22 @@ describe.each(['pipe', 'pty'] as const)('CLI session on the %s host', (host) => 
     expect(bodies).toHaveLength(1);
     expect(bodies[0]!.body.model).toMatch(/haiku/);
     await session.reset();
+  });
+});
+
+describe('CLI session limits', () => {
+  it("gives up on an upstream that never answers by itself, within the gateway's request timeout", async () => {
+    const harness = await startCliHarness();
+    const session = harness.backend({ requestTimeoutMs: 2_500 }).createSession({ id: 'limits' });
+    try {
+      await session.start(AbortSignal.timeout(20_000));
+      harness.fake.enqueue({ kind: 'hang' });
+      const started = Date.now();
+      await expect(collectAnswer(session.run(userRequest('hello'), { signal: never() }))).rejects.toMatchObject({ code: 'timeout', status: 504 });
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      await session.stop();
+      await harness.close();
+    }
   });
 });
