@@ -90,6 +90,13 @@ describe.each(['pipe', 'pty'] as const)('CLI session on the %s host', (host) => 
     await session.reset();
   });
 
+  it('carries a long prompt intact (a pty in line mode would drop lines over 4 KB)', async () => {
+    const long = `${'x'.repeat(200_000)} end`;
+    const answer = await collectAnswer(session.run(userRequest(long), { signal: never() }));
+    expect(answer.text).toBe(`echo: ${long}`);
+    await session.reset();
+  });
+
   it('never lets a tenant prompt drive the CLI with a slash command', async () => {
     const before = harness.fake.requests.length;
     const answer = await collectAnswer(session.run(userRequest('/model opus', 'claude-haiku'), { signal: never() }));
