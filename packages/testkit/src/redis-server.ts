@@ -92,7 +92,13 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     let stderr = '';
     started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const spawnFailure = new Promise<Error>((resolve) => {
-      started.once('error', resolve);
+      started.once('error', (error: NodeJS.ErrnoException) =>
+        resolve(
+          error.code === 'ENOENT'
+            ? new Error(`${command} not found: install it (apt-get install redis-server, or scripts/setup.sh --tests)`)
+            : error,
+        ),
+      );
       started.once('exit', (code, signal) => resolve(new Error(`redis-server exited (${code ?? signal}): ${stderr.trim()}`)));
     });
     running.add(started);
