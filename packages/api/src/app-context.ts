@@ -1,5 +1,6 @@
 import type { Config, Dispatcher, GatewayMetrics, Logger } from '@llm-gateway/shared';
 import type { ModelCatalog } from './models/model-catalog.ts';
+import type { TenantGuard } from './tenants/tenant-guard.ts';
 import type { RecentActivity } from './status/recent-activity.ts';
 
 /** Values the middleware puts on each request's context. */
@@ -28,4 +29,6 @@ export interface AppDependencies {
   lifecycle: LifecycleState;
   /** Recent completions of this replica, for the status page. */
   activity: RecentActivity;
+  /** API keys, per-tenant limits, token estimates and the response cache. */
+  tenants: TenantGuard;
 }

@@ -3,6 +3,8 @@ import { createMetrics, type Config, type Dispatcher, type GatewayMetrics, type 
 import type { AppDependencies, GatewayEnv, LifecycleState } from './app-context.ts';
 import { errorHandler, methodNotAllowed, notFoundHandler } from './middleware/error-handler.ts';
 import { requestId } from './middleware/request-id.ts';
+import { adminEndpointsGuarded, requireAdminKey, requireTenantKey } from './middleware/authenticate.ts';
+import { createTenantGuard, type TenantGuard } from './tenants/tenant-guard.ts';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts';
 import { chatCompletions } from './routes/chat-completions.ts';
 import { listModels, retrieveModel } from './routes/models.ts';
@@ -20,23 +22,30 @@ export interface CreateAppOptions {
   catalog?: ModelCatalog;
   /** Shared with the shutdown logic, which sets `draining`. @defaultValue not draining */
   lifecycle?: LifecycleState;
+  /** Keys, limits and cache. @defaultValue built from `config`, in memory (the caller closes a given one) */
+  tenants?: TenantGuard;
 }
 
 /** The HTTP front end: routes, limits and error rendering; no sockets, so tests call `app.request()`. */
 export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
+  const metricsRegistry = options.metrics ?? createMetrics();
   const deps: AppDependencies = {
     config: options.config,
     dispatcher: options.dispatcher,
     log: options.log,
-    metrics: options.metrics ?? createMetrics(),
+    metrics: metricsRegistry,
     catalog: options.catalog ?? createModelCatalog(options.config),
     lifecycle: options.lifecycle ?? { draining: false, inflight: 0 },
     activity: new RecentActivity(),
+    tenants: options.tenants ?? createTenantGuard({ config: options.config, log: options.log, metrics: metricsRegistry }),
   };
   const app = new Hono<GatewayEnv>();
   app.use('*', requestId());
   app.onError(errorHandler(deps.log));
   app.notFound(notFoundHandler);
+  // Only when configured: an open gateway runs no key check at all.
+  if (deps.tenants.keys.enabled) app.use('/v1/*', requireTenantKey(deps.tenants.keys));
+  if (adminEndpointsGuarded(deps.tenants.keys)) app.use('/sessions', requireAdminKey(deps.tenants.keys));
 
   app.post('/v1/chat/completions', chatCompletions(deps));
   app.get('/v1/models', listModels(deps));

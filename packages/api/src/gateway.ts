@@ -3,6 +3,7 @@ import { ConfigError, createMetrics, type Config, type Dispatcher, type GatewayM
 import { createInProcessDispatcher, createSupervisor, type SupervisedBackend, type Supervisor } from '@llm-gateway/supervisor';
 import { createApp } from './app.ts';
 import { createRedisMode } from './dispatch/redis/redis-mode.ts';
+import { createTenantGuard } from './tenants/tenant-guard.ts';
 import type { GatewayEnv, LifecycleState } from './app-context.ts';
 
 export interface CreateGatewayOptions {
@@ -37,6 +38,9 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   const role = options.role ?? (config.role === 'api' ? 'api' : 'all');
   const metrics = options.metrics ?? createMetrics({ defaultLabels: { role } });
   const lifecycle: LifecycleState = { draining: false, inflight: 0 };
+  // Before anything starts: a bad key list or limit stops start-up here.
+  const tenants = createTenantGuard({ config, log, metrics, redisUrl: config.redisUrl });
+  if (!tenants.keys.enabled) log.warn('no API keys configured (LLM_API_KEYS): /v1 is open to anyone who can reach it');
   const supervisorOptions = { config, log: log.child({ component: 'supervisor' }), metrics, ...(options.backend ? { backend: options.backend } : {}) };
 
   let dispatcher: Dispatcher;
@@ -55,13 +59,16 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       supervisorOptions,
     }));
   }
-  const app = createApp({ config, dispatcher, log, metrics, lifecycle });
+  const app = createApp({ config, dispatcher, log, metrics, lifecycle, tenants });
   return {
     app,
     dispatcher,
     supervisor,
     lifecycle,
     metrics,
-    close: () => dispatcher.close(),
+    close: async () => {
+      await dispatcher.close();
+      await tenants.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BACKEND_NAMES } from './contracts/job.ts';
+import { loadModelTable, type ModelTable } from './model-table.ts';
 
 /**
  * Configuration comes from the environment only, checked once at start-up. Each entry is keyed
@@ -30,6 +31,7 @@ const environmentSchema = z.object({
   LLM_CLI_COMMAND: optionalText,
   LLM_CLI_HOST: z.enum(['pty', 'pipe']).optional(),
   LLM_MODELS: optionalText,
+  LLM_MODELS_FILE: optionalText,
   LLM_API_KEYS: optionalText,
   LLM_API_KEYS_FILE: optionalText,
   LLM_ADMIN_KEY: optionalText,
@@ -37,6 +39,18 @@ const environmentSchema = z.object({
   LLM_RATE_LIMIT_RPM: int(0).default(0),
   LLM_RATE_LIMIT_TPM: int(0).default(0),
   LLM_CACHE_TTL: seconds.default(0),
+  LLM_CACHE_MAX_ENTRIES: int(1).default(1000),
+  LLM_TENANT_LIMITS: z
+    .string()
+    .regex(
+      /^\s*[\w.-]+(:(rpm|tpm)=\d+)+\s*(,\s*[\w.-]+(:(rpm|tpm)=\d+)+\s*)*,?\s*$/,
+      'expected tenant:rpm=N:tpm=N entries separated by commas',
+    )
+    .optional(),
+  LLM_MAX_MESSAGES: int(1).default(2048),
+  LLM_MAX_PROMPT_CHARS: int(1).default(1_000_000),
+  LLM_CONTEXT_WINDOW: int(0).default(200_000),
+  LLM_TOKENIZER_THREADS: int(0).max(64).default(2),
   LLM_SHUTDOWN_GRACE: seconds.default(25),
   LLM_METRICS_ENABLED: flag.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
@@ -83,12 +97,30 @@ export interface Config {
   mockDelayMs: number;
   cliCommand: string | undefined;
   cliHost: 'pty' | 'pipe' | undefined;
+  /** `LLM_MODELS` as given; {@link Config.modelTable} is what it means. */
   models: string | undefined;
+  /**
+   * Model → backends routing: `LLM_MODELS_FILE` with `LLM_MODELS` over it; empty when neither is
+   * set (then `backend` serves the built-in Claude aliases alone).
+   */
+  modelTable: ModelTable;
   apiKeys: string | undefined;
   adminKey: string | undefined;
   rateLimitRpm: number;
   rateLimitTpm: number;
   cacheTtlSeconds: number;
+  /** Answers the in-memory response cache (embedded mode) holds at most; least recently used go first. */
+  cacheMaxEntries: number;
+  /** `LLM_TENANT_LIMITS`: per-tenant `rpm`/`tpm` overrides of the defaults, `tenant:rpm=N:tpm=N,…`. */
+  tenantLimits: string | undefined;
+  /** Requests with more messages get 400. */
+  maxMessages: number;
+  /** Requests whose message text is longer (UTF-16 code units) get 400. */
+  maxPromptChars: number;
+  /** Prompt plus `max_tokens` over this many tokens gets 400 `context_length_exceeded`; 0 turns the check off. */
+  contextWindowTokens: number;
+  /** Worker threads that count the tokens of large prompts off the event loop; 0 counts inline. */
+  tokenizerThreads: number;
   shutdownGraceMs: number;
   metricsEnabled: boolean;
   redisUrl: string | undefined;
@@ -148,11 +180,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cliCommand: e.LLM_CLI_COMMAND,
     cliHost: e.LLM_CLI_HOST,
     models: e.LLM_MODELS,
+    modelTable: loadModelTable(e.LLM_MODELS, e.LLM_MODELS_FILE),
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),
     adminKey: e.LLM_ADMIN_KEY ?? readSecretFile('LLM_ADMIN_KEY_FILE', e.LLM_ADMIN_KEY_FILE),
     rateLimitRpm: e.LLM_RATE_LIMIT_RPM,
     rateLimitTpm: e.LLM_RATE_LIMIT_TPM,
     cacheTtlSeconds: e.LLM_CACHE_TTL,
+    cacheMaxEntries: e.LLM_CACHE_MAX_ENTRIES,
+    tenantLimits: e.LLM_TENANT_LIMITS,
+    maxMessages: e.LLM_MAX_MESSAGES,
+    maxPromptChars: e.LLM_MAX_PROMPT_CHARS,
+    contextWindowTokens: e.LLM_CONTEXT_WINDOW,
+    tokenizerThreads: e.LLM_TOKENIZER_THREADS,
     shutdownGraceMs: e.LLM_SHUTDOWN_GRACE * 1000,
     metricsEnabled: e.LLM_METRICS_ENABLED,
     redisUrl: e.REDIS_URL,

@@ -13,6 +13,7 @@ import { streamCompletion } from '../sse/stream-completion.ts';
 import { CompletionRecorder } from './completion-recorder.ts';
 import { onClientGone } from '../middleware/client-gone.ts';
 import { readBody } from '../middleware/read-body.ts';
+import { serveCached } from '../tenants/serve-cached.ts';
 
 /** `POST /v1/chat/completions`: validate, hand the job to the dispatcher, answer as OpenAI does. */
 export function chatCompletions(deps: AppDependencies) {
@@ -32,6 +33,7 @@ export function chatCompletions(deps: AppDependencies) {
       });
     });
     recorder.tenant = c.get('tenant');
+    recorder.account = deps.tenants.account;
     try {
       return await handle(c, deps, recorder);
     } catch (error) {
@@ -55,6 +57,10 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
     });
   }
   recorder.backend = backend;
+  const admission = await deps.tenants.admit(c, parsed.request);
+  recorder.cache = admission.cache;
+  recorder.estimatedPromptTokens = admission.estimatedPromptTokens;
+  if (admission.cached) return serveCached(c, parsed, admission.cached, recorder);
   const now = Date.now();
   const job: CompletionJob = {
     id: completionId(),
@@ -70,7 +76,7 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
 
   const cancel = new AbortController();
   const stopWatching = onClientGone(c, () => cancel.abort(new GatewayError('client_closed', 'The client closed the request.')));
-  const events = deps.dispatcher.run(job, cancel.signal)[Symbol.asyncIterator]();
+  const events = admission.track(deps.dispatcher.run(job, cancel.signal)[Symbol.asyncIterator]());
 
   if (parsed.stream) {
     return streamCompletion(c, { identity, events, cancel, includeUsage: parsed.includeUsage, recorder, cleanup: stopWatching });

@@ -1,4 +1,5 @@
 import { boundedLabel, type GatewayMetrics, type Logger, type Usage } from '@llm-gateway/shared';
+import type { CacheStatus } from '../tenants/cache-policy.ts';
 
 export interface CompletionOutcome {
   status: number;
@@ -16,6 +17,12 @@ export class CompletionRecorder {
   backend = 'none';
   tenant = 'anonymous';
   stream = false;
+  /** What the response cache did; a hit used no backend tokens, so none are counted. */
+  cache: CacheStatus | undefined;
+  /** Prompt tokens counted before dispatch, when limits or the context window needed them. */
+  estimatedPromptTokens: number | undefined;
+  /** Per-tenant usage accounting. */
+  account: ((tenant: string, model: string, status: number) => void) | undefined;
   #done = false;
   readonly #started = performance.now();
 
@@ -36,7 +43,8 @@ export class CompletionRecorder {
     const model = boundedLabel(this.model, this.knownModels);
     this.metrics.requestsTotal.inc({ status: String(outcome.status), model, backend: this.backend });
     this.metrics.requestDuration.observe({ model, backend: this.backend, stream: String(this.stream) }, seconds);
-    if (outcome.usage) {
+    this.account?.(this.tenant, model, outcome.status);
+    if (outcome.usage && this.cache !== 'hit') {
       this.metrics.tokensTotal.inc({ kind: 'prompt', model, tenant: this.tenant }, outcome.usage.promptTokens);
       this.metrics.tokensTotal.inc({ kind: 'completion', model, tenant: this.tenant }, outcome.usage.completionTokens);
     }
@@ -52,6 +60,8 @@ export class CompletionRecorder {
         sessionId: outcome.sessionId ?? null,
         promptTokens: outcome.usage?.promptTokens,
         completionTokens: outcome.usage?.completionTokens,
+        ...(this.estimatedPromptTokens === undefined ? {} : { estimatedPromptTokens: this.estimatedPromptTokens }),
+        ...(this.cache === undefined ? {} : { cache: this.cache }),
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
       },
       'chat completion',

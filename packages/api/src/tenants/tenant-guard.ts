@@ -1,0 +1,203 @@
+import type { Context } from 'hono';
+import type { Redis } from 'ioredis';
+import type { ChatRequest, Config, GatewayMetrics, JobEvent, Logger } from '@llm-gateway/shared';
+import { closeRedisConnection, createRedisConnection } from '@llm-gateway/supervisor';
+import type { GatewayEnv } from '../app-context.ts';
+import { observeAnswer, type ObservedEnd } from './answer-events.ts';
+import { createKeyRing, parseApiKeys, type KeyRing } from './api-keys.ts';
+import { cacheKey } from './cache-key.ts';
+import { CACHE_HEADER, wantsCache, type CacheStatus } from './cache-policy.ts';
+import { checkPromptCaps, contextLengthError } from './prompt-checks.ts';
+import { rateLimitError, setRateLimitHeaders, tooLargeForLimitError } from './rate-limit-headers.ts';
+import { createMemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import { createRedisRateLimiter } from './redis-rate-limiter.ts';
+import { createRedisResponseCache } from './redis-response-cache.ts';
+import { createMemoryResponseCache, type CachedAnswer, type ResponseCache } from './response-cache.ts';
+import { tenantMetrics, type TenantMetrics } from './tenant-metrics.ts';
+import { createTenantLimits, type RateLimits, type TenantLimitTable } from './tenant-limits.ts';
+import { createTokenCountPool, type TokenCountPool } from './tokens/token-count-pool.ts';
+import { createPromptTokenCounter, promptText, promptTokenUpperBound, type PromptTokenCounter } from './tokens/token-estimate.ts';
+
+/** What the guard decided for one chat completion that may go ahead. */
+export interface Admission {
+  cache: CacheStatus;
+  /** Serve this instead of dispatching. */
+  cached?: CachedAnswer;
+  /** Prompt tokens counted before dispatch, when anything needed them. */
+  estimatedPromptTokens?: number;
+  /** Wraps the job's events (unchanged) to store the answer and settle the token budget. */
+  track(events: AsyncIterator<JobEvent>): AsyncIterator<JobEvent>;
+}
+
+/** Keys, limits, token estimates and the response cache: the per-tenant rules of the API. */
+export interface TenantGuard {
+  readonly keys: KeyRing;
+  /** @throws GatewayError 400 (caps, context window) or 429 (rate limit). */
+  admit(c: Context<GatewayEnv>, request: ChatRequest): Promise<Admission>;
+  /** Counts one finished chat completion for its tenant. */
+  account(tenant: string, model: string, status: number): void;
+  close(): Promise<void>;
+}
+
+export interface TenantGuardOptions {
+  config: Config;
+  log: Logger;
+  metrics: GatewayMetrics;
+  /**
+   * Shares limits and cache with every replica through this Redis (Redis mode); a connection is
+   * opened only when limits or the cache are configured. @defaultValue in memory
+   */
+  redisUrl?: string | undefined;
+  /** @defaultValue a pool of `LLM_TOKENIZER_THREADS` threads, or none when 0 */
+  tokenPool?: TokenCountPool | undefined;
+}
+
+const untracked = (events: AsyncIterator<JobEvent>) => events;
+
+export function createTenantGuard(options: TenantGuardOptions): TenantGuard {
+  const { config, log } = options;
+  const keys = createKeyRing({ keys: parseApiKeys(config.apiKeys), adminKey: config.adminKey });
+  const limits = createTenantLimits({
+    defaults: { rpm: config.rateLimitRpm, tpm: config.rateLimitTpm },
+    overrides: config.tenantLimits,
+    tenants: keys.tenants,
+  });
+  const metrics = tenantMetrics(options.metrics.registry);
+  const redis = options.redisUrl !== undefined && (limits.active || config.cacheTtlSeconds > 0) ? connect(options.redisUrl, log) : undefined;
+  const limiter: RateLimiter | undefined = !limits.active
+    ? undefined
+    : redis
+      ? createRedisRateLimiter({ redis, prefix: config.redisPrefix })
+      : createMemoryRateLimiter();
+  const cache: ResponseCache | undefined =
+    config.cacheTtlSeconds <= 0
+      ? undefined
+      : redis
+        ? createRedisResponseCache({ redis, prefix: config.redisPrefix })
+        : createMemoryResponseCache({ maxEntries: config.cacheMaxEntries });
+  const pool = options.tokenPool ?? (config.tokenizerThreads > 0 ? createTokenCountPool({ threads: config.tokenizerThreads }) : undefined);
+  const countTokens = createPromptTokenCounter({ pool });
+  const degraded = degradedLogger(log);
+  const context: AdmitContext = { config, log, metrics, cacheHits: options.metrics.cacheHits, limits, limiter, cache, countTokens, degraded };
+
+  return {
+    keys,
+    admit: (c, request) => admit(context, c, request),
+    account(tenant, model, status) {
+      metrics.requests.inc({ tenant, model, status: String(status) });
+    },
+    close: async () => {
+      await pool?.close();
+      if (redis) await closeRedisConnection(redis);
+    },
+  };
+}
+
+/** Fails fast while Redis is away: a request then goes on without limits or cache instead of waiting. */
+function connect(url: string, log: Logger): Redis {
+  return createRedisConnection(url, { kind: 'fail-fast', name: 'api:tenants', log, commandTimeoutMs: 1_000 });
+}
+
+interface AdmitContext {
+  config: Config;
+  log: Logger;
+  metrics: TenantMetrics;
+  cacheHits: GatewayMetrics['cacheHits'];
+  limits: TenantLimitTable;
+  limiter: RateLimiter | undefined;
+  cache: ResponseCache | undefined;
+  countTokens: PromptTokenCounter;
+  degraded: (what: string, error: unknown) => void;
+}
+
+async function admit(context: AdmitContext, c: Context<GatewayEnv>, request: ChatRequest): Promise<Admission> {
+  const { config, log, limits, cache } = context;
+  const tenant = c.get('tenant');
+  // Every answer says what the cache did, errors included; a later step may say more.
+  c.header(CACHE_HEADER, 'bypass');
+  const prompt = promptText(request);
+  checkPromptCaps(prompt, config);
+  if (log.isLevelEnabled('debug')) log.debug({ requestId: c.get('requestId'), tenant, messages: request.messages }, 'chat completion prompt');
+  const tenantLimits = limits.limitsFor(tenant);
+
+  let key: string | undefined;
+  if (cache && wantsCache(c.req.header(CACHE_HEADER), request)) {
+    key = cacheKey(tenant, request);
+    const cached = await cache.get(tenant, key).catch((error: unknown) => context.degraded('response cache', error));
+    if (cached) {
+      await limit(context, c, tenant, tenantLimits, 0);
+      context.cacheHits.inc({ tenant });
+      c.header(CACHE_HEADER, 'hit');
+      return { cache: 'hit', cached, track: untracked };
+    }
+    context.metrics.cacheMisses.inc({ tenant });
+    c.header(CACHE_HEADER, 'miss');
+  }
+
+  let estimate: number | undefined;
+  const completionTokens = request.maxTokens ?? 0;
+  const window = config.contextWindowTokens;
+  if (tenantLimits.tpm > 0 || (window > 0 && promptTokenUpperBound(prompt) + completionTokens > window)) {
+    estimate = await context.countTokens(prompt);
+    if (window > 0 && estimate + completionTokens > window) throw contextLengthError(window, estimate, completionTokens);
+  }
+  await limit(context, c, tenant, tenantLimits, tenantLimits.tpm > 0 ? (estimate ?? 0) : 0);
+
+  const store = key !== undefined;
+  const settle = tenantLimits.tpm > 0 && context.limiter !== undefined;
+  const admission: Admission = { cache: store ? 'miss' : 'bypass', track: untracked };
+  if (estimate !== undefined) admission.estimatedPromptTokens = estimate;
+  if (!store && !settle) return admission;
+  admission.track = (events) =>
+    observeAnswer(events, {
+      collect: store,
+      onEnd: (end) => {
+        if (store && end.answer) {
+          cache!.set(tenant, key!, end.answer, config.cacheTtlSeconds).catch((error: unknown) => context.degraded('response cache', error));
+        }
+        if (settle) settleTokens(context, tenant, tenantLimits, estimate ?? 0, end);
+      },
+    });
+  return admission;
+}
+
+/** Takes the request (and its tokens) from the tenant's budgets, or refuses it with 429. */
+async function limit(context: AdmitContext, c: Context<GatewayEnv>, tenant: string, limits: RateLimits, tokens: number): Promise<void> {
+  const { limiter } = context;
+  if (!limiter || (limits.rpm <= 0 && limits.tpm <= 0)) return;
+  if (limits.tpm > 0 && tokens > limits.tpm) {
+    context.metrics.rateLimited.inc({ tenant, limit: 'tokens' });
+    throw tooLargeForLimitError(tenant, limits, tokens);
+  }
+  // Redis away: serve without limits rather than refuse everyone (the dispatcher reports the outage).
+  const decision = await limiter.check(tenant, limits, tokens).catch((error: unknown) => context.degraded('rate limiter', error));
+  if (!decision) return;
+  setRateLimitHeaders(c, limits, decision);
+  if (!decision.allowed) {
+    context.metrics.rateLimited.inc({ tenant, limit: decision.exceeded ?? 'requests' });
+    throw rateLimitError(tenant, limits, decision);
+  }
+}
+
+/**
+ * Replaces the estimate with what the job used (prompt and completion tokens). A job that failed
+ * before reporting usage gives its estimate back.
+ */
+function settleTokens(context: AdmitContext, tenant: string, limits: RateLimits, estimate: number, end: ObservedEnd): void {
+  const used = end.usage ? end.usage.promptTokens + end.usage.completionTokens : 0;
+  const delta = used - estimate;
+  if (delta === 0) return;
+  context.limiter!.correct(tenant, limits, delta).catch((error: unknown) => context.degraded('rate limiter', error));
+}
+
+/** Logs an unavailable store once a minute, not once per request. */
+function degradedLogger(log: Logger, intervalMs = 60_000): (what: string, error: unknown) => undefined {
+  let lastWarning = 0;
+  return (what, error) => {
+    const now = Date.now();
+    if (now - lastWarning < intervalMs) return undefined;
+    lastWarning = now;
+    log.warn({ error: error instanceof Error ? error.message : String(error) }, `${what} unavailable; serving without it`);
+    return undefined;
+  };
+}
