@@ -1,7 +1,9 @@
 import { GatewayError, randomId, type Logger, type SessionInfo } from '@llm-gateway/shared';
 import type { BackendSession, SessionBackend } from '@llm-gateway/backends';
 import { isAssignable, transition, type SessionEvent, type SessionFinalStatus } from '../session/session-state.ts';
-import { backoffDelay, timeoutSignal, withTimeout } from './timeouts.ts';
+import { toSessionInfo, type PooledSession } from './pooled-session.ts';
+import { RestartPolicy } from './restart-policy.ts';
+import { timeoutSignal, withTimeout } from './timeouts.ts';
 
 export interface SessionPoolOptions {
   backend: SessionBackend;
@@ -34,19 +36,6 @@ export interface SessionLease {
   release(outcome: 'succeeded' | 'failed'): void;
 }
 
-interface PooledSession {
-  id: string;
-  session: BackendSession;
-  status: SessionFinalStatus;
-  overflow: boolean;
-  requests: number;
-  startedAt: Date;
-  lastUsedAt: Date | null;
-  pinging: boolean;
-  error?: string;
-  disposeExit: () => void;
-}
-
 interface Waiter {
   resolve: (lease: SessionLease) => void;
   reject: (error: unknown) => void;
@@ -66,13 +55,11 @@ export class SessionPool {
   readonly #supervisorId: string;
   readonly #startTimeoutMs: number;
   readonly #checkTimeoutMs: number;
-  readonly #backoff: { initialMs: number; maxMs: number };
+  readonly #restarts: RestartPolicy;
   readonly #log: Logger | undefined;
   readonly #onChange: (() => void) | undefined;
   readonly #sessions = new Map<string, PooledSession>();
   readonly #waiters: Waiter[] = [];
-  #failures = 0;
-  #lastError: string | undefined;
   #respawnTimer: ReturnType<typeof setTimeout> | undefined;
   #keepAliveTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -86,7 +73,7 @@ export class SessionPool {
     this.#supervisorId = options.supervisorId ?? 'local';
     this.#startTimeoutMs = options.startTimeoutMs ?? 30_000;
     this.#checkTimeoutMs = options.checkTimeoutMs ?? 10_000;
-    this.#backoff = options.restartBackoff ?? { initialMs: 1_000, maxMs: 60_000 };
+    this.#restarts = new RestartPolicy(options.restartBackoff ?? { initialMs: 1_000, maxMs: 60_000 });
     this.#log = options.log;
     this.#onChange = options.onChange;
   }
@@ -136,25 +123,9 @@ export class SessionPool {
 
   /** Every session, as `GET /sessions` lists them. */
   sessions(): SessionInfo[] {
-    const infos: SessionInfo[] = [];
-    for (const entry of this.#sessions.values()) {
-      if (entry.status === 'stopped') continue;
-      const info: SessionInfo = {
-        id: entry.id,
-        status: entry.status,
-        backend: this.#backend.name,
-        pid: entry.session.pid,
-        model: entry.session.model,
-        requests: entry.requests,
-        started_at: entry.startedAt.toISOString(),
-        last_used_at: entry.lastUsedAt?.toISOString() ?? null,
-        supervisor: this.#supervisorId,
-      };
-      if (entry.overflow) info.overflow = true;
-      if (entry.error !== undefined) info.error = entry.error;
-      infos.push(info);
-    }
-    return infos;
+    return [...this.#sessions.values()]
+      .filter((entry) => entry.status !== 'stopped')
+      .map((entry) => toSessionInfo(entry, this.#backend.name, this.#supervisorId));
   }
 
   /** Why no job can run now, or undefined when one can (or soon will). */
@@ -189,22 +160,12 @@ export class SessionPool {
   }
 
   #unavailableError(): GatewayError | undefined {
-    if (this.#failures === 0 || this.#lastError === undefined) return undefined;
+    const lastError = this.#restarts.lastError;
+    if (lastError === undefined) return undefined;
     for (const entry of this.#sessions.values()) if (this.#live(entry)) return undefined;
-    return new GatewayError(
-      'backend_unavailable',
-      `The ${this.#backend.name} backend has no working session: ${this.#lastError}`,
-      { retryAfter: Math.max(1, Math.ceil(this.#restartDelay() / 1000)) },
-    );
-  }
-
-  /**
-   * How long to wait before starting a replacement: none for the first failure in a row (a killed
-   * session is replaced at once), then `initialMs`, doubling up to `maxMs`, so a backend that
-   * cannot start is retried ever more slowly instead of in a hot loop.
-   */
-  #restartDelay(): number {
-    return backoffDelay(this.#failures - 1, this.#backoff.initialMs, this.#backoff.maxMs);
+    return new GatewayError('backend_unavailable', `The ${this.#backend.name} backend has no working session: ${lastError}`, {
+      retryAfter: Math.max(1, Math.ceil(this.#restarts.delayMs() / 1000)),
+    });
   }
 
   #apply(entry: PooledSession, event: SessionEvent): void {
@@ -248,9 +209,7 @@ export class SessionPool {
   #onStarted(entry: PooledSession): void {
     if (entry.status !== 'starting') return;
     this.#apply(entry, 'session-ready');
-    // The backend can start again, but `#failures` stays until a session proves useful (a job or
-    // a keep-alive succeeds): a CLI that starts and then dies at once must still back off.
-    this.#lastError = undefined;
+    this.#restarts.recordStart();
     this.#pruneFailed(0);
     this.#log?.info({ sessionId: entry.id, pid: entry.session.pid, overflow: entry.overflow }, 'session ready');
     this.#offer(entry);
@@ -261,7 +220,7 @@ export class SessionPool {
     const message = error instanceof Error ? error.message : String(error);
     this.#log?.error({ sessionId: entry.id, error: message }, 'session failed to start');
     entry.error = message;
-    this.#recordFailure(message);
+    this.#restarts.recordFailure(message);
     this.#apply(entry, 'start-failed');
     entry.disposeExit();
     void entry.session.stop().catch(() => {});
@@ -276,14 +235,9 @@ export class SessionPool {
     }
     this.#log?.warn({ sessionId: entry.id, status: entry.status, reason }, 'session exited unexpectedly');
     entry.error = `exited: ${reason}`;
-    this.#recordFailure(entry.error);
+    this.#restarts.recordFailure(entry.error);
     this.#apply(entry, 'session-exited');
     this.#afterLoss();
-  }
-
-  #recordFailure(message: string): void {
-    this.#failures += 1;
-    this.#lastError = message;
   }
 
   /** After a session is lost: fail waiters if nothing can serve them, then replace it. */
@@ -307,7 +261,7 @@ export class SessionPool {
     for (const entry of this.#sessions.values()) if (!entry.overflow && this.#live(entry)) live += 1;
     const missing = this.#size - live;
     if (missing <= 0) return;
-    const delay = this.#restartDelay();
+    const delay = this.#restarts.delayMs();
     if (delay === 0) {
       for (let count = 0; count < missing; count++) this.#spawn(false);
       return;
@@ -328,7 +282,7 @@ export class SessionPool {
       if (entry.status === 'starting' || entry.status === 'resetting') coming += 1;
       if (entry.overflow && this.#live(entry)) overflow += 1;
     }
-    if (this.#waiters.length > coming && overflow < this.#maxOverflow && this.#failures === 0) {
+    if (this.#waiters.length > coming && overflow < this.#maxOverflow && this.#restarts.healthy) {
       this.#log?.info({ waiting: this.#waiters.length }, 'every session is busy: starting an overflow session');
       this.#spawn(true);
     }
@@ -367,7 +321,7 @@ export class SessionPool {
       this.#recycle(entry, true);
       return;
     }
-    this.#failures = 0;
+    this.#restarts.recordSuccess();
     if (entry.requests >= this.#sessionMaxRequests) {
       this.#recycle(entry, true);
       return;
@@ -416,7 +370,7 @@ export class SessionPool {
       withTimeout(entry.session.ping(), this.#checkTimeoutMs, 'keep-alive ping timed out').then(
         () => {
           entry.pinging = false;
-          this.#failures = 0;
+          this.#restarts.recordSuccess();
           if (entry.status === 'ready') this.#offer(entry);
         },
         (error: unknown) => {
