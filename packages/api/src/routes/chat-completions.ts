@@ -14,6 +14,7 @@ import { CompletionRecorder } from './completion-recorder.ts';
 import { onClientGone } from '../middleware/client-gone.ts';
 import { readBody } from '../middleware/read-body.ts';
 import { serveCached } from '../tenants/serve-cached.ts';
+import { CACHE_HEADER } from '../tenants/cache-policy.ts';
 
 /** `POST /v1/chat/completions`: validate, hand the job to the dispatcher, answer as OpenAI does. */
 export function chatCompletions(deps: AppDependencies) {
@@ -44,6 +45,8 @@ export function chatCompletions(deps: AppDependencies) {
 }
 
 async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: CompletionRecorder): Promise<Response> {
+  // Every answer says what the response cache did; the guard changes it on a miss or a hit.
+  c.header(CACHE_HEADER, 'bypass');
   if (deps.lifecycle.draining) {
     throw new GatewayError('backend_unavailable', 'The gateway is shutting down; retry on another replica.', { retryAfter: 1 });
   }

@@ -113,8 +113,6 @@ interface AdmitContext {
 async function admit(context: AdmitContext, c: Context<GatewayEnv>, request: ChatRequest): Promise<Admission> {
   const { config, log, limits, cache } = context;
   const tenant = c.get('tenant');
-  // Every answer says what the cache did, errors included; a later step may say more.
-  c.header(CACHE_HEADER, 'bypass');
   const prompt = promptText(request);
   checkPromptCaps(prompt, config);
   if (log.isLevelEnabled('debug')) log.debug({ requestId: c.get('requestId'), tenant, messages: request.messages }, 'chat completion prompt');
