@@ -4,6 +4,12 @@ export interface BackendCallOptions {
   /** Aborted when the client goes away or the deadline passes; the backend must stop promptly. */
   signal: AbortSignal;
   log?: Logger;
+  /**
+   * Whether the client streams the answer (`CompletionJob.stream`). Only a hint: the parts are the
+   * same either way, but a backend may fetch a non-streamed answer in one piece if that is cheaper.
+   * @defaultValue undefined (unknown: stream)
+   */
+  stream?: boolean;
 }
 
 /**

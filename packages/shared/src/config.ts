@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BACKEND_NAMES } from './contracts/job.ts';
+import { loadModelTable, type ModelTable } from './model-table.ts';
 
 /**
  * Configuration comes from the environment only, checked once at start-up. Each entry is keyed
@@ -30,6 +31,7 @@ const environmentSchema = z.object({
   LLM_CLI_COMMAND: optionalText,
   LLM_CLI_HOST: z.enum(['pty', 'pipe']).optional(),
   LLM_MODELS: optionalText,
+  LLM_MODELS_FILE: optionalText,
   LLM_API_KEYS: optionalText,
   LLM_API_KEYS_FILE: optionalText,
   LLM_ADMIN_KEY: optionalText,
@@ -95,7 +97,13 @@ export interface Config {
   mockDelayMs: number;
   cliCommand: string | undefined;
   cliHost: 'pty' | 'pipe' | undefined;
+  /** `LLM_MODELS` as given; {@link Config.modelTable} is what it means. */
   models: string | undefined;
+  /**
+   * Model → backends routing: `LLM_MODELS_FILE` with `LLM_MODELS` over it; empty when neither is
+   * set (then `backend` serves the built-in Claude aliases alone).
+   */
+  modelTable: ModelTable;
   apiKeys: string | undefined;
   adminKey: string | undefined;
   rateLimitRpm: number;
@@ -172,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cliCommand: e.LLM_CLI_COMMAND,
     cliHost: e.LLM_CLI_HOST,
     models: e.LLM_MODELS,
+    modelTable: loadModelTable(e.LLM_MODELS, e.LLM_MODELS_FILE),
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),
     adminKey: e.LLM_ADMIN_KEY ?? readSecretFile('LLM_ADMIN_KEY_FILE', e.LLM_ADMIN_KEY_FILE),
     rateLimitRpm: e.LLM_RATE_LIMIT_RPM,

@@ -12,3 +12,4 @@ export * from './errors/gateway-error.ts';
 export * from './ids.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './model-table.ts';

@@ -1,22 +1,31 @@
-import { ConfigError, type Config, type Logger } from '@llm-gateway/shared';
+import { ConfigError, type BackendName, type Config, type Logger } from '@llm-gateway/shared';
 import {
   createAnthropicBackend,
   createCliBackend,
   createMockBackend,
   createOpenAIBackend,
   parseModelAliases,
+  type AnthropicBackend,
   type Backend,
+  type OpenAIBackend,
   type SessionBackend,
 } from '@llm-gateway/backends';
 
-/** A backend as the supervisor runs it: on pooled sessions, or directly. */
+/**
+ * A backend as the supervisor runs it: on pooled sessions, or directly. `close` frees what a
+ * direct backend holds (its upstream connections).
+ */
 export type SupervisedBackend =
   | { kind: 'pooled'; backend: SessionBackend }
-  | { kind: 'direct'; backend: Backend };
+  | { kind: 'direct'; backend: Backend; close?: () => Promise<void> };
 
-/** Builds the configured backend. Sessions-based backends (cli, mock) go through the pool. */
-export function createBackendFromConfig(config: Config, log: Logger): SupervisedBackend {
-  switch (config.backend) {
+/**
+ * Builds one backend from the configuration: `LLM_BACKEND`'s by default, or another one the
+ * routing table (`LLM_MODELS`) names. Sessions-based backends (cli, mock) go through the pool.
+ * @throws ConfigError when the backend lacks a setting it needs.
+ */
+export function createBackendFromConfig(config: Config, log: Logger, name: BackendName = config.backend): SupervisedBackend {
+  switch (name) {
     case 'mock':
       return { kind: 'pooled', backend: createMockBackend({ delayMs: config.mockDelayMs }) };
     case 'cli':
@@ -30,17 +39,22 @@ export function createBackendFromConfig(config: Config, log: Logger): Supervised
           ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
         }),
       };
-    case 'api':
-      return { kind: 'direct', backend: createApiBackendFromConfig(config, log) };
-    case 'openai':
-      return { kind: 'direct', backend: createOpenAIBackendFromConfig(config) };
+    case 'api': {
+      const backend = createApiBackendFromConfig(config, log);
+      return { kind: 'direct', backend, close: backend.close };
+    }
+    case 'openai': {
+      const backend = createOpenAIBackendFromConfig(config);
+      return { kind: 'direct', backend, close: backend.close };
+    }
   }
 }
 
 /** The Anthropic API backend (`LLM_BACKEND=api`); it cannot run without a key. */
-function createApiBackendFromConfig(config: Config, log: Logger): Backend {
+function createApiBackendFromConfig(config: Config, log: Logger): AnthropicBackend {
   if (config.anthropicApiKey === undefined) {
-    throw new ConfigError('ANTHROPIC_API_KEY', 'is required for LLM_BACKEND=api (or set ANTHROPIC_API_KEY_FILE)');
+    const where = config.backend === 'api' ? 'LLM_BACKEND=api' : 'the api backend LLM_MODELS names';
+    throw new ConfigError('ANTHROPIC_API_KEY', `is required for ${where} (or set ANTHROPIC_API_KEY_FILE)`);
   }
   return createAnthropicBackend({
     apiKey: config.anthropicApiKey,
@@ -51,7 +65,7 @@ function createApiBackendFromConfig(config: Config, log: Logger): Backend {
 }
 
 /** The OpenAI-compatible backend (`LLM_BACKEND=openai`): vLLM, Ollama or OpenAI itself. */
-function createOpenAIBackendFromConfig(config: Config): Backend {
+function createOpenAIBackendFromConfig(config: Config): OpenAIBackend {
   return createOpenAIBackend({
     ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
     ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),

@@ -1,5 +1,7 @@
 import {
+  ERROR_CODES,
   GatewayError,
+  type BackendName,
   type ChatRequest,
   type CompletionJob,
   type JobEvent,
@@ -17,17 +19,43 @@ export interface Execution {
   done(outcome: 'succeeded' | 'failed'): void;
 }
 
-export type Executor = (request: ChatRequest, signal: AbortSignal, log: Logger | undefined) => Promise<Execution>;
+/** How one execution should go. */
+export interface ExecuteOptions {
+  /** `CompletionJob.stream`, handed to the backend as a hint. */
+  readonly stream: boolean;
+  /** Another backend can take the job: fail with `overloaded` at once rather than wait for a busy session. */
+  readonly failFast: boolean;
+}
+
+export type Executor = (
+  request: ChatRequest,
+  signal: AbortSignal,
+  log: Logger | undefined,
+  options?: ExecuteOptions,
+) => Promise<Execution>;
+
+// Shared, so an execution allocates no options object.
+const EXECUTE_OPTIONS: ReadonlyArray<ExecuteOptions> = [
+  { stream: false, failFast: false },
+  { stream: true, failFast: false },
+  { stream: false, failFast: true },
+  { stream: true, failFast: true },
+];
+const FAIL_FAST = { failFastWhenExhausted: true } as const;
+
+function executeOptions(stream: boolean, failFast: boolean): ExecuteOptions {
+  return EXECUTE_OPTIONS[(stream ? 1 : 0) + (failFast ? 2 : 0)]!;
+}
 
 /** Runs requests on the pool's sessions. */
 export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Executor {
-  return async (request, signal, log) => {
+  return async (request, signal, log, options) => {
     const refusal = backend.check?.(request);
     if (refusal) throw refusal;
-    const lease = await pool.acquire(signal);
+    const lease = await pool.acquire(signal, options?.failFast ? FAIL_FAST : undefined);
     return {
       sessionId: lease.id,
-      parts: lease.session.run(request, { signal, ...(log ? { log } : {}) }),
+      parts: lease.session.run(request, { signal, log, stream: options?.stream }),
       done: (outcome) => lease.release(outcome),
     };
   };
@@ -35,19 +63,29 @@ export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Exec
 
 /** Runs requests straight on a stateless backend (the API backends). */
 export function directExecutor(backend: Backend): Executor {
-  return async (request, signal, log) => {
+  return async (request, signal, log, options) => {
     const refusal = backend.check?.(request);
     if (refusal) throw refusal;
     return {
       sessionId: null,
-      parts: backend.stream(request, { signal, ...(log ? { log } : {}) }),
+      parts: backend.stream(request, { signal, log, stream: options?.stream }),
       done: () => {},
     };
   };
 }
 
+/** Refuses every job: for a backend this supervisor does not host. */
+export function unavailableExecutor(backend: BackendName): Executor {
+  return async () => {
+    throw new GatewayError('backend_unavailable', `The ${backend} backend is not configured on this supervisor (LLM_MODELS).`);
+  };
+}
+
 export interface RunJobOptions {
+  /** Runs `job.backend`. */
   executor: Executor;
+  /** The executor of a fallback backend (`job.fallbacks`). @defaultValue none: fallbacks are not tried */
+  executorFor?: (backend: BackendName) => Executor;
   supervisorId: string;
   log?: Logger;
   /** @defaultValue Date.now */
@@ -58,9 +96,13 @@ export interface RunJobOptions {
  * Runs one job to its end and reports it as events: `job-started`, the backend's parts, then
  * exactly one `finish` or `error`. Never throws. Stops the backend when `signal` aborts or the
  * job's deadline passes.
+ *
+ * With `job.fallbacks`, a backend that fails retryably before any output (an exhausted pool, an
+ * upstream error) hands the job to the next one, and `job-started` waits until a backend answers.
+ * Once output has started, a failure ends the job: an answer is never stitched from two backends.
  */
 export async function* runJob(job: CompletionJob, signal: AbortSignal, options: RunJobOptions): AsyncGenerator<JobEvent> {
-  const { executor, supervisorId, log, now = Date.now } = options;
+  const { supervisorId, log, now = Date.now } = options;
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason ?? new GatewayError('client_closed', 'The client closed the request.'));
   signal.addEventListener('abort', onAbort, { once: true });
@@ -71,12 +113,22 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
     Math.max(0, remaining),
   );
   let execution: Execution | undefined;
+  let parts: AsyncIterator<StreamPart> | undefined;
   let outcome: 'succeeded' | 'failed' = 'failed';
   try {
-    execution = await executor(job.request, controller.signal, log);
+    let pending: IteratorResult<StreamPart> | undefined;
+    if (job.fallbacks === undefined || job.fallbacks.length === 0 || options.executorFor === undefined) {
+      execution = await options.executor(job.request, controller.signal, log, executeOptions(job.stream, false));
+      parts = execution.parts[Symbol.asyncIterator]();
+    } else {
+      ({ execution, parts, pending } = await startWithFallbacks(job, controller.signal, options));
+    }
     yield { type: 'job-started', sessionId: execution.sessionId, supervisor: supervisorId };
-    for await (const part of execution.parts) {
-      if (controller.signal.aborted) break;
+    for (;;) {
+      const next = pending ?? (await parts.next());
+      pending = undefined;
+      if (next.done || controller.signal.aborted) break;
+      const part = next.value;
       // Decided before yielding: a consumer that stops at the terminal event never resumes us.
       if (part.type === 'finish') outcome = 'succeeded';
       yield part;
@@ -92,9 +144,85 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
+    // Ends the backend's generator (its own cleanup runs), as leaving a `for await` would.
+    await closeQuietly(parts);
     // A cancelled answer may still be running inside the session: stop it before anyone reuses it.
     if (outcome === 'failed' && !controller.signal.aborted) controller.abort(new GatewayError('client_closed', 'Job over.'));
     execution?.done(outcome);
+  }
+}
+
+interface Started {
+  execution: Execution;
+  parts: AsyncIterator<StreamPart>;
+  /** The first part, already read to see whether the backend answers. */
+  pending: IteratorResult<StreamPart> | undefined;
+}
+
+/** Tries `job.backend`, then each fallback, until one answers or fails in a way the next cannot mend. */
+async function startWithFallbacks(job: CompletionJob, signal: AbortSignal, options: RunJobOptions): Promise<Started> {
+  const { log } = options;
+  const fallbacks = job.fallbacks ?? [];
+  let executor = options.executor;
+  let backend = job.backend;
+  for (const fallback of fallbacks) {
+    const attempt = await attemptBackend(executor, job, signal, log);
+    if (!(attempt instanceof GatewayError)) return attempt;
+    log?.warn({ jobId: job.id, requestId: job.requestId, backend, fallback, code: attempt.code }, 'backend failed before any output: trying the next one');
+    backend = fallback;
+    executor = options.executorFor!(fallback);
+  }
+  const execution = await executor(job.request, signal, log, executeOptions(job.stream, false));
+  return { execution, parts: execution.parts[Symbol.asyncIterator](), pending: undefined };
+}
+
+/**
+ * Starts a backend that has a fallback and reads its first part. Returns the error when it failed
+ * retryably before any output (its session released as failed); throws what cannot be mended by
+ * another backend (the caller gave up, the request is at fault).
+ */
+async function attemptBackend(executor: Executor, job: CompletionJob, signal: AbortSignal, log: Logger | undefined): Promise<Started | GatewayError> {
+  const mendable = (error: unknown): GatewayError | undefined => {
+    if (signal.aborted) return undefined;
+    if (error instanceof GatewayError) return error.retryable ? error : undefined;
+    log?.error({ jobId: job.id, requestId: job.requestId, error: error instanceof Error ? error.message : String(error) }, 'backend failed');
+    return new GatewayError('upstream_error', 'The backend failed while answering.');
+  };
+  let execution: Execution;
+  try {
+    execution = await executor(job.request, signal, log, executeOptions(job.stream, true));
+  } catch (error) {
+    const failure = mendable(error);
+    if (failure === undefined) throw error;
+    return failure;
+  }
+  const parts = execution.parts[Symbol.asyncIterator]();
+  let first: IteratorResult<StreamPart>;
+  try {
+    first = await parts.next();
+  } catch (error) {
+    execution.done('failed');
+    const failure = mendable(error);
+    if (failure === undefined) throw error;
+    return failure;
+  }
+  if (!first.done && first.value.type === 'error' && !signal.aborted && isRetryable(first.value.error.code)) {
+    await closeQuietly(parts);
+    execution.done('failed');
+    return GatewayError.fromJSON(first.value.error);
+  }
+  return { execution, parts, pending: first };
+}
+
+function isRetryable(code: string): boolean {
+  return (ERROR_CODES as Record<string, { retryable: boolean } | undefined>)[code]?.retryable === true;
+}
+
+async function closeQuietly(parts: AsyncIterator<StreamPart> | undefined): Promise<void> {
+  try {
+    await parts?.return?.();
+  } catch {
+    // The backend failed while cleaning up; the job's outcome is already decided.
   }
 }
 

@@ -53,12 +53,13 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   const parsed = parseChatRequest(await readJson(c, deps.config.maxBodyBytes));
   recorder.model = parsed.request.model;
   recorder.stream = parsed.stream;
-  const backend = deps.catalog.resolve(parsed.request.model);
-  if (!backend) {
+  const route = deps.catalog.route(parsed.request.model);
+  if (!route) {
     throw new GatewayError('model_not_found', `The model '${parsed.request.model}' does not exist or is not served here.`, {
       param: 'model',
     });
   }
+  const backend = route.backend;
   recorder.backend = backend;
   const admission = await deps.tenants.admit(c, parsed.request);
   recorder.cache = admission.cache;
@@ -70,6 +71,7 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
     requestId: c.get('requestId'),
     tenant: c.get('tenant'),
     backend,
+    fallbacks: route.fallbacks,
     request: parsed.request,
     stream: parsed.stream,
     deadline: now + deps.config.requestTimeoutMs,

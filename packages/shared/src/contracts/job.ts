@@ -15,7 +15,13 @@ export interface CompletionJob {
   /** The `x-request-id` of the HTTP request, for logs across processes. */
   requestId: string;
   tenant: string;
+  /** The backend that takes the job first. */
   backend: BackendName;
+  /**
+   * Backends tried next, in order, when the one before fails retryably before any output (or its
+   * pool is exhausted). Absent when the model has no fallback (`LLM_MODELS`).
+   */
+  fallbacks?: readonly BackendName[];
   request: ChatRequest;
   stream: boolean;
   /** Epoch milliseconds after which nobody waits for the answer any more. */

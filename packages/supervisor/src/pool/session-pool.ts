@@ -28,6 +28,16 @@ export interface SessionPoolOptions {
   onChange?: () => void;
 }
 
+/** How {@link SessionPool.acquire} waits. */
+export interface AcquireOptions {
+  /**
+   * Reject at once with `overloaded` instead of waiting when every session is busy, none is about
+   * to come free and no overflow session may start: another backend can take the job.
+   * @defaultValue false
+   */
+  failFastWhenExhausted?: boolean;
+}
+
 /** A session handed to one job. Call `release` exactly once. */
 export interface SessionLease {
   readonly id: string;
@@ -90,15 +100,19 @@ export class SessionPool {
   /**
    * A ready session for one job: a warm one if any is free, else a cold overflow session, else the
    * next one to come free. Rejects with `backend_unavailable` when no session can start at all,
-   * and with `signal.reason` when the caller stops waiting.
+   * and with `signal.reason` when the caller stops waiting. With `failFastWhenExhausted`, rejects
+   * with `overloaded` rather than wait for a busy session.
    */
-  acquire(signal: AbortSignal): Promise<SessionLease> {
+  acquire(signal: AbortSignal, options?: AcquireOptions): Promise<SessionLease> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.#closed) return Promise.reject(new GatewayError('backend_unavailable', 'The gateway is shutting down.'));
     const ready = this.#findReady();
     if (ready) return Promise.resolve(this.#lease(ready));
     const unavailable = this.#unavailableError();
     if (unavailable) return Promise.reject(unavailable);
+    if (options?.failFastWhenExhausted && this.#exhausted()) {
+      return Promise.reject(new GatewayError('overloaded', `Every ${this.#backend.name} session is busy.`, { retryAfter: 1 }));
+    }
     return new Promise<SessionLease>((resolve, reject) => {
       const onAbort = () => {
         const index = this.#waiters.indexOf(waiter);
@@ -273,6 +287,21 @@ export class SessionPool {
       this.#ensureSize();
     }, delay);
     this.#respawnTimer.unref?.();
+  }
+
+  /**
+   * Whether one more waiter would have to wait for a busy session: no starting or resetting session
+   * is left over for it and no overflow session may start.
+   */
+  #exhausted(): boolean {
+    let coming = 0;
+    let overflow = 0;
+    for (const entry of this.#sessions.values()) {
+      if (entry.status === 'starting' || entry.status === 'resetting') coming += 1;
+      if (entry.overflow && this.#live(entry)) overflow += 1;
+    }
+    if (coming > this.#waiters.length) return false;
+    return overflow >= this.#maxOverflow || !this.#restarts.healthy;
   }
 
   #startOverflowIfNeeded(): void {

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError, type BackendName, type CompletionJob, type JobEvent, type StreamPart } from '@llm-gateway/shared';
+import { runJob, type ExecuteOptions, type Executor } from './run-job.ts';
+
+function job(fallbacks?: BackendName[]): CompletionJob {
+  const now = Date.now();
+  return {
+    id: 'chatcmpl-test',
+    requestId: 'request-test',
+    tenant: 'anonymous',
+    backend: 'cli',
+    fallbacks,
+    request: { model: 'claude-sonnet', messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello' }] }] } as CompletionJob['request'],
+    stream: true,
+    deadline: now + 5_000,
+    acceptedAt: now,
+  };
+}
+
+const answer = (text: string): StreamPart[] => [
+  { type: 'text-delta', text },
+  { type: 'finish', finishReason: 'stop' },
+];
+const failure = (code: 'upstream_error' | 'invalid_value' | 'overloaded'): StreamPart => ({ type: 'error', error: new GatewayError(code, code).toJSON() });
+
+/** An executor that records how it was called and how its execution ended. */
+function fakeExecutor(name: string, behaviour: StreamPart[] | (() => never), log: string[]): Executor {
+  return async (_request, _signal, _log, options?: ExecuteOptions) => {
+    log.push(`${name}:start${options?.failFast ? ':fail-fast' : ''}${options?.stream ? ':stream' : ''}`);
+    if (typeof behaviour === 'function') behaviour();
+    const parts = behaviour as StreamPart[];
+    return {
+      sessionId: `${name}-session`,
+      parts: (async function* () {
+        try {
+          yield* parts;
+        } finally {
+          log.push(`${name}:closed`);
+        }
+      })(),
+      done: (outcome) => log.push(`${name}:${outcome}`),
+    };
+  };
+}
+
+async function collect(events: AsyncIterable<JobEvent>): Promise<JobEvent[]> {
+  const all: JobEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+function run(fallbacks: BackendName[] | undefined, executors: Partial<Record<BackendName, Executor>>) {
+  return collect(
+    runJob(job(fallbacks), new AbortController().signal, {
+      executor: executors.cli!,
+      executorFor: (name) => executors[name]!,
+      supervisorId: 'sup',
+    }),
+  );
+}
+
+describe('runJob with fallbacks', () => {
+  it('runs the first backend alone when there is no fallback, without fail-fast', async () => {
+    const log: string[] = [];
+    const events = await run(undefined, { cli: fakeExecutor('cli', answer('hi'), log) });
+    expect(events).toEqual([{ type: 'job-started', sessionId: 'cli-session', supervisor: 'sup' }, ...answer('hi')]);
+    expect(log).toEqual(['cli:start:stream', 'cli:closed', 'cli:succeeded']);
+  });
+
+  it('moves to the next backend when the pool is exhausted (the executor throws a retryable error)', async () => {
+    const log: string[] = [];
+    const busy = () => {
+      throw new GatewayError('overloaded', 'Every cli session is busy.');
+    };
+    const events = await run(['api'], { cli: fakeExecutor('cli', busy, log), api: fakeExecutor('api', answer('from api'), log) });
+    expect(events).toEqual([{ type: 'job-started', sessionId: 'api-session', supervisor: 'sup' }, ...answer('from api')]);
+    expect(log).toEqual(['cli:start:fail-fast:stream', 'api:start:stream', 'api:closed', 'api:succeeded']);
+  });
+
+  it('moves on after a retryable error before any output, releasing the first session as failed', async () => {
+    const log: string[] = [];
+    const events = await run(['mock', 'api'], {
+      cli: fakeExecutor('cli', [failure('upstream_error')], log),
+      mock: fakeExecutor('mock', [failure('overloaded')], log),
+      api: fakeExecutor('api', answer('third'), log),
+    });
+    expect(events.map((event) => event.type)).toEqual(['job-started', 'text-delta', 'finish']);
+    expect(events[0]).toMatchObject({ sessionId: 'api-session' });
+    expect(log).toEqual([
+      'cli:start:fail-fast:stream',
+      'cli:closed',
+      'cli:failed',
+      'mock:start:fail-fast:stream',
+      'mock:closed',
+      'mock:failed',
+      'api:start:stream',
+      'api:closed',
+      'api:succeeded',
+    ]);
+  });
+
+  it('reports the last backend’s error when every backend fails', async () => {
+    const log: string[] = [];
+    const events = await run(['api'], { cli: fakeExecutor('cli', [failure('upstream_error')], log), api: fakeExecutor('api', [failure('overloaded')], log) });
+    expect(events).toEqual([{ type: 'job-started', sessionId: 'api-session', supervisor: 'sup' }, failure('overloaded')]);
+  });
+
+  it('does not fall back on an error the request itself causes', async () => {
+    const log: string[] = [];
+    const events = await run(['api'], { cli: fakeExecutor('cli', [failure('invalid_value')], log), api: fakeExecutor('api', answer('no'), log) });
+    expect(events).toEqual([{ type: 'job-started', sessionId: 'cli-session', supervisor: 'sup' }, failure('invalid_value')]);
+    expect(log).toEqual(['cli:start:fail-fast:stream', 'cli:closed', 'cli:failed']);
+  });
+
+  it('does not fall back once output has started', async () => {
+    const log: string[] = [];
+    const events = await run(['api'], {
+      cli: fakeExecutor('cli', [{ type: 'text-delta', text: 'par' }, failure('upstream_error')], log),
+      api: fakeExecutor('api', answer('no'), log),
+    });
+    expect(events).toEqual([
+      { type: 'job-started', sessionId: 'cli-session', supervisor: 'sup' },
+      { type: 'text-delta', text: 'par' },
+      failure('upstream_error'),
+    ]);
+    expect(log).toEqual(['cli:start:fail-fast:stream', 'cli:closed', 'cli:failed']);
+  });
+
+  it('ignores fallbacks when the supervisor gives no way to reach them', async () => {
+    const log: string[] = [];
+    const events = await collect(
+      runJob(job(['api']), new AbortController().signal, { executor: fakeExecutor('cli', [failure('upstream_error')], log), supervisorId: 'sup' }),
+    );
+    expect(events.at(-1)).toEqual(failure('upstream_error'));
+    expect(log).toEqual(['cli:start:stream', 'cli:closed', 'cli:failed']);
+  });
+
+  it('stops without trying the next backend when the client has gone', async () => {
+    const log: string[] = [];
+    const controller = new AbortController();
+    const gone = new GatewayError('client_closed', 'gone');
+    const cli: Executor = async (_request, signal) => {
+      log.push('cli:start');
+      controller.abort(gone);
+      throw signal.reason;
+    };
+    const events = await collect(
+      runJob(job(['api']), controller.signal, { executor: cli, executorFor: () => fakeExecutor('api', answer('no'), log), supervisorId: 'sup' }),
+    );
+    expect(events).toEqual([{ type: 'error', error: gone.toJSON() }]);
+    expect(log).toEqual(['cli:start']);
+  });
+});
