@@ -1,5 +1,5 @@
 import { GatewayError } from '@llm-gateway/shared';
-import type { PromptText } from './tokens/token-estimate.ts';
+import type { PromptSize } from './tokens/token-estimate.ts';
 
 export interface PromptCaps {
   /** `LLM_MAX_MESSAGES`. */
@@ -13,7 +13,7 @@ export interface PromptCaps {
  * could be asked to do. OpenAI's wording for the message count.
  * @throws GatewayError `invalid_value` on `messages`.
  */
-export function checkPromptCaps(prompt: PromptText, caps: PromptCaps): void {
+export function checkPromptCaps(prompt: PromptSize, caps: PromptCaps): void {
   if (prompt.messages > caps.maxMessages) {
     throw new GatewayError(
       'invalid_value',

@@ -16,7 +16,7 @@ import { createMemoryResponseCache, type CachedAnswer, type ResponseCache } from
 import { tenantMetrics, type TenantMetrics } from './tenant-metrics.ts';
 import { createTenantLimits, type RateLimits, type TenantLimitTable } from './tenant-limits.ts';
 import { createTokenCountPool, type TokenCountPool } from './tokens/token-count-pool.ts';
-import { createPromptTokenCounter, promptText, promptTokenUpperBound, type PromptTokenCounter } from './tokens/token-estimate.ts';
+import { createPromptTokenCounter, promptSize, promptTokenUpperBound, type PromptSize, type PromptTokenCounter } from './tokens/token-estimate.ts';
 
 /** What the guard decided for one chat completion that may go ahead. */
 export interface Admission {
@@ -33,7 +33,7 @@ export interface Admission {
 export interface TenantGuard {
   readonly keys: KeyRing;
   /** @throws GatewayError 400 (caps, context window) or 429 (rate limit). */
-  admit(c: Context<GatewayEnv>, request: ChatRequest): Promise<Admission>;
+  admit(c: Context<GatewayEnv>, request: ChatRequest): Admission | Promise<Admission>;
   /** Counts one finished chat completion for its tenant. */
   account(tenant: string, model: string, status: number): void;
   close(): Promise<void>;
@@ -110,18 +110,44 @@ interface AdmitContext {
   degraded: (what: string, error: unknown) => void;
 }
 
-async function admit(context: AdmitContext, c: Context<GatewayEnv>, request: ChatRequest): Promise<Admission> {
-  const { config, log, limits, cache } = context;
+/** The admission of a request nothing applies to, shared: the common case allocates nothing. */
+const BYPASS: Admission = Object.freeze({ cache: 'bypass', track: untracked });
+
+/**
+ * Caps first (always; a loop over the messages), then, only for what is configured: the cache
+ * lookup, the token count (needed for TPM, or when the prompt might not fit the context window),
+ * the limits. With none of them configured it returns at once, without a promise.
+ */
+function admit(context: AdmitContext, c: Context<GatewayEnv>, request: ChatRequest): Admission | Promise<Admission> {
+  const { config, log, limits, cache, limiter } = context;
   const tenant = c.get('tenant');
-  const prompt = promptText(request);
-  checkPromptCaps(prompt, config);
+  const size = promptSize(request);
+  checkPromptCaps(size, config);
   if (log.isLevelEnabled('debug')) log.debug({ requestId: c.get('requestId'), tenant, messages: request.messages }, 'chat completion prompt');
   const tenantLimits = limits.limitsFor(tenant);
+  const useCache = cache !== undefined && wantsCache(c.req.header(CACHE_HEADER), request);
+  const window = config.contextWindowTokens;
+  const mightOverflow = window > 0 && promptTokenUpperBound(size) + (request.maxTokens ?? 0) > window;
+  const limited = limiter !== undefined && (tenantLimits.rpm > 0 || tenantLimits.tpm > 0);
+  if (!useCache && !mightOverflow && !limited) return BYPASS;
+  return admitConfigured(context, c, request, { tenant, size, tenantLimits, useCache, mightOverflow });
+}
 
+interface AdmitState {
+  tenant: string;
+  size: PromptSize;
+  tenantLimits: RateLimits;
+  useCache: boolean;
+  mightOverflow: boolean;
+}
+
+async function admitConfigured(context: AdmitContext, c: Context<GatewayEnv>, request: ChatRequest, state: AdmitState): Promise<Admission> {
+  const { config, cache } = context;
+  const { tenant, size, tenantLimits } = state;
   let key: string | undefined;
-  if (cache && wantsCache(c.req.header(CACHE_HEADER), request)) {
+  if (state.useCache) {
     key = cacheKey(tenant, request);
-    const cached = await cache.get(tenant, key).catch((error: unknown) => context.degraded('response cache', error));
+    const cached = await cache!.get(tenant, key).catch((error: unknown) => context.degraded('response cache', error));
     if (cached) {
       await limit(context, c, tenant, tenantLimits, 0);
       context.cacheHits.inc({ tenant });
@@ -135,8 +161,8 @@ async function admit(context: AdmitContext, c: Context<GatewayEnv>, request: Cha
   let estimate: number | undefined;
   const completionTokens = request.maxTokens ?? 0;
   const window = config.contextWindowTokens;
-  if (tenantLimits.tpm > 0 || (window > 0 && promptTokenUpperBound(prompt) + completionTokens > window)) {
-    estimate = await context.countTokens(prompt);
+  if (tenantLimits.tpm > 0 || state.mightOverflow) {
+    estimate = await context.countTokens(request, size);
     if (window > 0 && estimate + completionTokens > window) throw contextLengthError(window, estimate, completionTokens);
   }
   await limit(context, c, tenant, tenantLimits, tenantLimits.tpm > 0 ? (estimate ?? 0) : 0);

@@ -21,7 +21,7 @@ export interface ChatOptions {
 }
 
 /** POST /v1/chat/completions through `app.request()`. */
-export function chat(app: Hono<GatewayEnv>, body: Record<string, unknown>, options: ChatOptions = {}): Promise<Response> {
+export async function chat(app: Hono<GatewayEnv>, body: Record<string, unknown>, options: ChatOptions = {}): Promise<Response> {
   return app.request('/v1/chat/completions', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(options.key ? bearer(options.key) : {}), ...options.headers },

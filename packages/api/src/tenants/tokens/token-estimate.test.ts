@@ -3,7 +3,7 @@ import { countPromptTokens } from '@llm-gateway/backends';
 import { parseChatRequest } from '@llm-gateway/shared';
 import { countTextTokens } from './count-text-tokens.ts';
 import { createTokenCountPool } from './token-count-pool.ts';
-import { createPromptTokenCounter, promptText, promptTokenUpperBound } from './token-estimate.ts';
+import { createPromptTokenCounter, promptSize, promptTexts, promptTokenUpperBound } from './token-estimate.ts';
 
 const request = (body: Record<string, unknown>) => parseChatRequest({ model: 'claude-sonnet', ...body }).request;
 
@@ -35,15 +35,16 @@ describe('prompt token estimates', () => {
         { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
       ],
     });
-    const prompt = promptText(chat);
-    expect(prompt.messages).toBe(4);
-    expect(await createPromptTokenCounter()(prompt)).toBe(countPromptTokens(chat));
+    const size = promptSize(chat);
+    expect(size.messages).toBe(4);
+    expect(size.chars).toBe(promptTexts(chat).join('').length);
+    expect(await createPromptTokenCounter()(chat)).toBe(countPromptTokens(chat));
   });
 
   it('bounds the count from above without a tokenizer', () => {
     for (const text of ['hello world', '日本語のテキスト', '😀😀😀', ' '.repeat(100), prose(5_000)]) {
-      const prompt = promptText(request({ messages: [{ role: 'user', content: text }] }));
-      expect(promptTokenUpperBound(prompt)).toBeGreaterThanOrEqual(7 + countTextTokens(prompt.texts));
+      const chat = request({ messages: [{ role: 'user', content: text }] });
+      expect(promptTokenUpperBound(promptSize(chat))).toBeGreaterThanOrEqual(7 + countTextTokens(promptTexts(chat)));
     }
   });
 
@@ -52,9 +53,9 @@ describe('prompt token estimates', () => {
   });
 
   it('counts a large prompt on a worker with the same result, while the event loop keeps turning', async () => {
-    const prompt = promptText(request({ messages: [{ role: 'user', content: prose(400_000) }] }));
+    const large = request({ messages: [{ role: 'user', content: prose(400_000) }] });
     const counter = createPromptTokenCounter({ pool, inlineMaxChars: 16_384 });
-    await counter(promptText(request({ messages: [{ role: 'user', content: prose(20_000) }] }))); // starts the worker
+    await counter(request({ messages: [{ role: 'user', content: prose(20_000) }] })); // starts the worker
     let turns = 0;
     let counting = true;
     const spin = () => {
@@ -62,9 +63,9 @@ describe('prompt token estimates', () => {
       if (counting) setImmediate(spin);
     };
     setImmediate(spin);
-    const pooled = await counter(prompt);
+    const pooled = await counter(large);
     counting = false;
-    expect(pooled).toBe(7 + countTextTokens(prompt.texts));
+    expect(pooled).toBe(7 + countTextTokens(promptTexts(large)));
     expect(pooled).toBeGreaterThan(100_000);
     // Inline, the loop could not turn at all until the count was done.
     expect(turns).toBeGreaterThan(10);

@@ -2,12 +2,11 @@ import type { ChatMessage, ChatRequest } from '@llm-gateway/shared';
 import { countTextTokens } from './count-text-tokens.ts';
 import type { TokenCountPool } from './token-count-pool.ts';
 
-/** The text of a request, message by message, with what it costs to measure. */
-export interface PromptText {
+/** How big a request's text is, measured without copying or tokenizing anything. */
+export interface PromptSize {
   messages: number;
-  /** Total length of `texts` in UTF-16 code units. */
+  /** Total length of the texts {@link promptTexts} returns, in UTF-16 code units. */
   chars: number;
-  texts: string[];
 }
 
 function messageText(message: ChatMessage): string {
@@ -24,17 +23,41 @@ function messageText(message: ChatMessage): string {
   }
 }
 
-/** The texts to count: each message's, and the tool definitions as JSON. No tokenizer runs here. */
-export function promptText(request: ChatRequest): PromptText {
+function messageLength(message: ChatMessage): number {
+  switch (message.role) {
+    case 'user': {
+      let length = 0;
+      for (const part of message.content) if (part.type === 'text') length += part.text.length;
+      return length;
+    }
+    case 'assistant': {
+      let length = message.content.length;
+      for (const call of message.toolCalls ?? []) length += call.arguments.length;
+      return length;
+    }
+    default:
+      return message.content.length;
+  }
+}
+
+/** The texts to count: each message's, and the tool definitions as JSON. */
+export function promptTexts(request: ChatRequest): string[] {
   const texts = request.messages.map(messageText);
   if (request.tools) texts.push(JSON.stringify(request.tools));
+  return texts;
+}
+
+/** Runs on every request: a loop over the messages, no allocation. */
+export function promptSize(request: ChatRequest): PromptSize {
   let chars = 0;
-  for (const text of texts) chars += text.length;
-  return { messages: request.messages.length, chars, texts };
+  for (const message of request.messages) chars += messageLength(message);
+  // Tool definitions are usually small and rare: measuring them exactly needs their JSON.
+  if (request.tools) chars += JSON.stringify(request.tools).length;
+  return { messages: request.messages.length, chars };
 }
 
 /** OpenAI's chat framing: 3 tokens to prime the answer, 4 around each message (as the mock counts). */
-function framing(prompt: PromptText): number {
+function framing(prompt: PromptSize): number {
   return 3 + 4 * prompt.messages;
 }
 
@@ -42,7 +65,7 @@ function framing(prompt: PromptText): number {
  * A bound no tokenizer can exceed: a token covers at least one UTF-8 byte, and a UTF-16 code unit
  * is at most 3 bytes. When even this fits the context window, nothing needs counting.
  */
-export function promptTokenUpperBound(prompt: PromptText): number {
+export function promptTokenUpperBound(prompt: PromptSize): number {
   return framing(prompt) + 3 * prompt.chars;
 }
 
@@ -60,9 +83,10 @@ export interface PromptTokenCounterOptions {
 /** Prompt tokens (o200k estimate): inline for small prompts, on the worker pool for large ones. */
 export function createPromptTokenCounter(options: PromptTokenCounterOptions = {}) {
   const { pool, inlineMaxChars = 16_384 } = options;
-  return async (prompt: PromptText): Promise<number> => {
-    const content = pool && prompt.chars > inlineMaxChars ? await pool.count(prompt.texts) : countTextTokens(prompt.texts);
-    return framing(prompt) + content;
+  return async (request: ChatRequest, size: PromptSize = promptSize(request)): Promise<number> => {
+    const texts = promptTexts(request);
+    const content = pool && size.chars > inlineMaxChars ? await pool.count(texts) : countTextTokens(texts);
+    return framing(size) + content;
   };
 }
 
