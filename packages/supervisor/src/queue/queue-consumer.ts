@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
-import { GatewayError, type Config, type Logger } from '@llm-gateway/shared';
+import { GatewayError, tableBackends, type Config, type Logger } from '@llm-gateway/shared';
 import type { Supervisor } from '../supervisor.ts';
 import { CancelRegistry } from './cancel-registry.ts';
 import { createJobProcessor } from './job-processor.ts';
@@ -41,10 +41,20 @@ export interface QueueConsumer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Jobs a supervisor takes at once: its sessions (warm and overflow) for pooled backends. */
+/** Jobs a stateless (API) backend takes at once per supervisor. */
+const DIRECT_BACKEND_CONCURRENCY = 32;
+
+/**
+ * Jobs a supervisor takes at once: the sessions (warm and overflow) of each pooled backend it
+ * hosts, plus a fixed share per stateless one. Taking more would park jobs in this supervisor's
+ * pool while another supervisor has free sessions.
+ */
 export function queueConcurrency(config: Config): number {
-  if (config.backend === 'cli' || config.backend === 'mock') return Math.max(1, config.poolSize + config.maxOverflow);
-  return 32;
+  let total = 0;
+  for (const name of tableBackends(config.modelTable, config.backend)) {
+    total += name === 'cli' || name === 'mock' ? config.poolSize + config.maxOverflow : DIRECT_BACKEND_CONCURRENCY;
+  }
+  return Math.max(1, total);
 }
 
 /** Connects a supervisor to the Redis queue and starts consuming. */
