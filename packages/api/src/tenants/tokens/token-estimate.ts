@@ -73,16 +73,16 @@ export interface PromptTokenCounterOptions {
   /** Counts large prompts off the event loop; without it everything is counted inline. */
   pool?: TokenCountPool | undefined;
   /**
-   * Prompts up to this many characters are counted inline: about 0.5 ms of tokenizer at the
-   * ~30 M chars/s measured here, no more than a hand-off to a worker costs
-   * (bench/tokenizer-event-loop.ts). @defaultValue 16_384
+   * Prompts up to this many characters are counted inline: at most about half a millisecond of
+   * event loop, which is about what a round trip to a worker takes for such a prompt
+   * (measured in bench/tokenizer-event-loop.ts). @defaultValue 8_192
    */
   inlineMaxChars?: number;
 }
 
 /** Prompt tokens (o200k estimate): inline for small prompts, on the worker pool for large ones. */
 export function createPromptTokenCounter(options: PromptTokenCounterOptions = {}) {
-  const { pool, inlineMaxChars = 16_384 } = options;
+  const { pool, inlineMaxChars = 8_192 } = options;
   return async (request: ChatRequest, size: PromptSize = promptSize(request)): Promise<number> => {
     const texts = promptTexts(request);
     const content = pool && size.chars > inlineMaxChars ? await pool.count(texts) : countTextTokens(texts);
