@@ -41,10 +41,14 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
     first = await nextPart();
   } catch (error) {
     cleanup();
+    void events.return?.();
     throw error;
   }
   if (first?.type === 'error') {
     cleanup();
+    // The job's generator is suspended at its error event: end it, or its `finally` never runs and
+    // (in-process) its pooled session stays busy for good.
+    void events.return?.();
     throw GatewayError.fromJSON(first.error);
   }
 
