@@ -204,12 +204,13 @@ async function limit(context: AdmitContext, c: Context<GatewayEnv>, tenant: stri
 }
 
 /**
- * Replaces the estimate with what the job used (prompt and completion tokens). A job that failed
- * before reporting usage gives its estimate back.
+ * Replaces the estimate with what the job used (prompt and completion tokens). A job that ended
+ * without reporting usage (failed, or its client left mid-answer) keeps the estimate charged: a
+ * refund there would let a client that hangs up early never pay for its prompts.
  */
 function settleTokens(context: AdmitContext, tenant: string, limits: RateLimits, estimate: number, end: ObservedEnd): void {
-  const used = end.usage ? end.usage.promptTokens + end.usage.completionTokens : 0;
-  const delta = used - estimate;
+  if (!end.usage) return;
+  const delta = end.usage.promptTokens + end.usage.completionTokens - estimate;
   if (delta === 0) return;
   context.limiter!.correct(tenant, limits, delta).catch((error: unknown) => context.degraded('rate limiter', error));
 }

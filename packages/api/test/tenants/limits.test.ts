@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAIErrorSchema } from '@llm-gateway/shared';
+import { countPromptTokens } from '@llm-gateway/backends';
+import { openAIErrorSchema, parseChatRequest } from '@llm-gateway/shared';
 import type { Gateway } from '../../src/gateway.ts';
 import { inProcessGateway } from '../helpers/test-gateway.ts';
 import { API_KEYS, ask, chat, KEYS, metricValue } from './tenant-helpers.ts';
@@ -62,6 +63,34 @@ describe('per-tenant rate limits (embedded, in memory)', () => {
     expect(metricValue(metrics, 'llm_rate_limited_total', { tenant: 'gamma', limit: 'tokens' })).toBe(1);
     expect(metricValue(metrics, 'llm_rate_limited_total', { tenant: 'alpha', limit: 'requests' })).toBe(1);
     expect(metricValue(metrics, 'llm_tenant_requests_total', { tenant: 'alpha', status: '429' })).toBe(1);
+  });
+});
+
+describe('token limits on streams (embedded)', () => {
+  it('corrects the estimate with the usage a stream reports, and keeps it charged when a job fails', async () => {
+    const gateway = await inProcessGateway({ LLM_API_KEYS: API_KEYS, LLM_RATE_LIMIT_TPM: '6000' });
+    try {
+      const streamed = await chat(gateway.app, ask('Stream and count', { stream: true }), { key: KEYS.beta });
+      const text = await streamed.text();
+      expect(text).toContain('[DONE]');
+      const failing = ask('[mock:error=upstream_error]');
+      const failed = await chat(gateway.app, failing, { key: KEYS.beta });
+      expect(failed.status).toBe(502);
+      const afterFailure = Number(failed.headers.get('x-ratelimit-remaining-tokens'));
+      const next = await chat(gateway.app, ask('Stream and count'), { key: KEYS.beta });
+      // The same prompt as the stream: the same usage.
+      const usage = ((await next.json()) as { usage: { prompt_tokens: number; completion_tokens: number } }).usage;
+      const failedEstimate = countPromptTokens(parseChatRequest({ model: 'claude-sonnet', ...failing }).request);
+      // 100 tokens refill per second: allow for a few while the test runs.
+      const near = (actual: number, expected: number) => {
+        expect(actual).toBeGreaterThanOrEqual(expected);
+        expect(actual).toBeLessThanOrEqual(expected + 10);
+      };
+      near(afterFailure, 6_000 - usage.prompt_tokens - usage.completion_tokens - failedEstimate);
+      near(Number(next.headers.get('x-ratelimit-remaining-tokens')), afterFailure - usage.prompt_tokens);
+    } finally {
+      await gateway.close();
+    }
   });
 });
 
