@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, openAIErrorSchema } from '@llm-gateway/shared';
+import { createLogger, openAIErrorSchema, type CompletionJob, type Dispatcher, type JobEvent } from '@llm-gateway/shared';
+import { createApp } from '../../src/app.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { inProcessGateway, testConfig } from '../helpers/test-gateway.ts';
 import { API_KEYS, ask, bearer, chat, KEYS, metricValue } from './tenant-helpers.ts';
@@ -102,5 +103,28 @@ describe('operator endpoints under other configurations', () => {
   it('refuses to start with a malformed key list, naming the variable but not the key', async () => {
     const attempt = inProcessGateway({ LLM_API_KEYS: `${KEYS.alpha}:alpha,${KEYS.beta}` });
     await expect(attempt).rejects.toThrow(/^LLM_API_KEYS: entry 2 is not key:tenant$/);
+  });
+});
+
+describe('the tenant on the job', () => {
+  it('hands the dispatcher a job that names the tenant of the key', async () => {
+    const jobs: CompletionJob[] = [];
+    const dispatcher: Dispatcher = {
+      mode: 'in-process',
+      async *run(job): AsyncGenerator<JobEvent> {
+        jobs.push(job);
+        yield { type: 'text-delta', text: 'ok' };
+        yield { type: 'usage', usage: { promptTokens: 1, completionTokens: 1 } };
+        yield { type: 'finish', finishReason: 'stop' };
+      },
+      sessions: async () => [],
+      health: async () => ({ ok: true, mode: 'in-process', supervisors: 1, pool: { total: 0, ready: 0, busy: 0, starting: 0 } as never }),
+      queueDepth: async () => 0,
+      close: async () => {},
+    };
+    const app = createApp({ config: testConfig({ LLM_API_KEYS: API_KEYS }), dispatcher, log: createLogger({ level: 'silent' }) });
+    expect((await chat(app, ask('Hi'), { key: KEYS.gamma })).status).toBe(200);
+    expect((await chat(app, ask('Hi'), { key: KEYS.alpha2 })).status).toBe(200);
+    expect(jobs.map((job) => job.tenant)).toEqual(['gamma', 'alpha']);
   });
 });
