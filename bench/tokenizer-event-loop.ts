@@ -20,13 +20,21 @@ export async function benchTokenizerEventLoop(options: { rounds?: number } = {})
       countTextTokens([prose(20_000, seed)]);
     }
     const texts = Array.from({ length: rounds }, (_, round) => prose(500_000, round + 11));
+    // Rare letter sequences: about twice the tokens per character and much slower to count.
+    const hard = Array.from({ length: rounds }, (_, round) => prose(420_000, round + 31, 0));
+    const hardTokens = countTextTokens([hard[0]!]);
     const idle = await underMonitor(rounds, async () => new Promise((resolve) => setTimeout(resolve, 20)));
     const inline = await underMonitor(rounds, async (round) => countTextTokens([texts[round]!]));
     const pooled = await underMonitor(rounds, async (round) => pool.count([texts[round]!]));
+    const hardInline = await underMonitor(rounds, async (round) => countTextTokens([hard[round]!]));
+    const hardPooled = await underMonitor(rounds, async (round) => pool.count([hard[round]!]));
+    const row = (label: string, report: LoopReport) => [label, fixed(report.countMs, 1), fixed(report.maxDelayMs, 1), fixed(report.p99DelayMs, 1), fixed(report.meanDelayMs, 2)];
     const rows = [
       ['nothing (noise floor: a 20 ms timer instead)', '-', fixed(idle.maxDelayMs, 1), fixed(idle.p99DelayMs, 1), fixed(idle.meanDelayMs, 2)],
-      ['inline (main thread)', fixed(inline.countMs, 1), fixed(inline.maxDelayMs, 1), fixed(inline.p99DelayMs, 1), fixed(inline.meanDelayMs, 2)],
-      ['piscina pool (1 thread)', fixed(pooled.countMs, 1), fixed(pooled.maxDelayMs, 1), fixed(pooled.p99DelayMs, 1), fixed(pooled.meanDelayMs, 2)],
+      row('prose, inline (main thread)', inline),
+      row('prose, piscina pool (1 thread)', pooled),
+      row(`random letters (${Math.round(hardTokens / 1000)}k tokens), inline`, hardInline),
+      row('random letters, piscina pool', hardPooled),
     ];
     const small = await thresholdRows(pool);
     const markdown = [
@@ -43,7 +51,8 @@ export async function benchTokenizerEventLoop(options: { rounds?: number } = {})
       title: 'Token counting and the event loop',
       markdown,
       headlines: [
-        `counting a ${Math.round(largeTokens / 1000)}k-token prompt: max event-loop delay ${fixed(inline.maxDelayMs, 0)} ms inline, ${fixed(pooled.maxDelayMs, 1)} ms on the worker pool`,
+        `counting a ${Math.round(largeTokens / 1000)}k-token prompt: max event-loop delay ${fixed(inline.maxDelayMs, 0)} ms inline, ${fixed(pooled.maxDelayMs, 1)} ms on the worker pool (noise floor ${fixed(idle.maxDelayMs, 1)} ms)`,
+        `counting a ${Math.round(hardTokens / 1000)}k-token prompt of rare words: max event-loop delay ${fixed(hardInline.maxDelayMs, 0)} ms inline, ${fixed(hardPooled.maxDelayMs, 1)} ms on the worker pool`,
       ],
     };
   } finally {
@@ -94,7 +103,7 @@ async function thresholdRows(pool: ReturnType<typeof createTokenCountPool>): Pro
 }
 
 /** Varied lowercase words (a fixed pseudo-random sequence), so the tokenizer's caches do not flatter it. */
-function prose(chars: number, seed = 7): string {
+function prose(chars: number, seed = 7, commonShare = 0.5): string {
   let state = seed;
   const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const common = ['the', 'of', 'and', 'to', 'in', 'is', 'that', 'for', 'it', 'with', 'as', 'was', 'on', 'be', 'by', 'this', 'are', 'from'];
@@ -102,7 +111,7 @@ function prose(chars: number, seed = 7): string {
   let length = 0;
   while (length < chars) {
     let word = '';
-    if (random() < 0.5) word = common[Math.floor(random() * common.length)]!;
+    if (random() < commonShare) word = common[Math.floor(random() * common.length)]!;
     else for (let index = 3 + Math.floor(random() * 7); index > 0; index--) word += String.fromCharCode(97 + Math.floor(random() * 26));
     if (random() < 0.08) word += '.';
     words.push(word);
