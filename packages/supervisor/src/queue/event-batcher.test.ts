@@ -9,14 +9,18 @@ describe('EventBatcher', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('sends a burst of deltas as one batch after the flush interval', async () => {
+  it('sends the first output after its burst, then batches deltas per flush interval', async () => {
     const batches: JobEvent[][] = [];
     const batcher = new EventBatcher({ send: async (events) => void batches.push(events), flushIntervalMs: 5 });
-    for (const word of ['a', 'b', 'c']) batcher.push(delta(word));
+    batcher.push({ type: 'job-started', sessionId: 's', supervisor: 'x' });
+    batcher.push(delta('a'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([[{ type: 'job-started', sessionId: 's', supervisor: 'x' }, delta('a')]]);
+    for (const word of ['b', 'c', 'd']) batcher.push(delta(word));
     await vi.advanceTimersByTimeAsync(4);
-    expect(batches).toHaveLength(0);
+    expect(batches).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(batches).toEqual([[delta('a'), delta('b'), delta('c')]]);
+    expect(batches[1]).toEqual([delta('b'), delta('c'), delta('d')]);
   });
 
   it('sends the terminal event at once with what is pending, in order', async () => {

@@ -4,8 +4,10 @@ export interface EventBatcherOptions {
   /** Sends one batch; batches are sent in order, one at a time. */
   send: (events: JobEvent[]) => Promise<void>;
   /**
-   * How long an event may wait for company. A long answer then costs one Redis message per few
-   * milliseconds, not one per token. @defaultValue 4
+   * How long an event may wait for company once the answer is flowing. A long answer then costs
+   * one Redis message per few milliseconds, not one per token. Until the first output has been
+   * sent, events wait only for the current burst (one macrotask), so batching adds nothing to the
+   * time to first token. @defaultValue 4
    */
   flushIntervalMs?: number;
   /** A batch this large is sent at once. @defaultValue 256 */
@@ -14,15 +16,16 @@ export interface EventBatcherOptions {
 
 /**
  * Collects a job's events into batches. The terminal event is sent at once with whatever is
- * pending; everything else waits at most `flushIntervalMs`. Batches never overlap, so the
- * receiver sees events in the order they were pushed.
+ * pending; the first output goes out after the current burst of events; everything after it waits
+ * at most `flushIntervalMs`. Batches never overlap, so the receiver sees events in push order.
  */
 export class EventBatcher {
   readonly #send: (events: JobEvent[]) => Promise<void>;
   readonly #flushIntervalMs: number;
   readonly #maxEvents: number;
   #pending: JobEvent[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimer: (() => void) | undefined;
+  #outputSent = false;
   #chain: Promise<void> = Promise.resolve();
   #failure: unknown;
   #sent = 0;
@@ -49,15 +52,23 @@ export class EventBatcher {
       this.flush();
       return;
     }
-    this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs);
+    if (this.#cancelTimer) return;
+    if (this.#outputSent) {
+      const timer = setTimeout(() => this.flush(), this.#flushIntervalMs);
+      this.#cancelTimer = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.flush());
+      this.#cancelTimer = () => clearImmediate(immediate);
+    }
   }
 
   /** Sends what is pending now. */
   flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     if (this.#pending.length === 0) return;
     const events = this.#pending;
+    if (events.some((event) => event.type !== 'job-started')) this.#outputSent = true;
     this.#pending = [];
     this.#sent += 1;
     this.#chain = this.#chain.then(() =>
