@@ -56,7 +56,8 @@ describe.each([
     expect(fromMock.model).toBe('local-model');
     expect(fromApi.choices[0]!.message.content).toBe('echo: two');
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]!.body).toMatchObject({ model: 'claude-haiku-5-5' });
+    // A client that does not stream gets its answer fetched as one JSON message (the stream hint).
+    expect(fake.requests[0]!.body).toMatchObject({ model: 'claude-haiku-5-5', stream: false });
 
     const models = await client.models.list();
     expect(models.data.map((model) => [model.id, model.owned_by])).toEqual([
@@ -89,6 +90,7 @@ describe.each([
     expect(Date.now() - started).toBeLessThan(500); // neither waited for the busy session
     expect(fallback.choices[0]!.message.content).toBe('echo: need an answer now');
     expect(streamed).toBe('echo: streamed too');
+    expect(fake.requests.map((request) => request.body.stream).sort()).toEqual([false, true]);
     expect((await holding).choices[0]!.message.content).toMatch(MOCK_ANSWER);
     expect(fake.requests).toHaveLength(2);
   });

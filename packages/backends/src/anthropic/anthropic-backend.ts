@@ -5,6 +5,7 @@ import { fromAnthropicError, isRetryableAnthropicError, retryAfterSeconds } from
 import { anthropicModelTable } from './anthropic-models.ts';
 import { createAnthropicStreamTranslator } from './anthropic-stream-translator.ts';
 import { createKeepAliveFetch, type FetchFunction } from './keep-alive-fetch.ts';
+import { messageToEvents } from './message-events.ts';
 import { retryDelayMs, waitUnlessAborted } from './retry-delay.ts';
 import { toAnthropicRequest, type AnthropicRequestPlan } from './to-anthropic-request.ts';
 
@@ -27,6 +28,12 @@ export interface AnthropicBackendOptions {
   fetch?: FetchFunction;
   /** For the SDK's own warnings. @defaultValue none (silent) */
   log?: Logger;
+  /**
+   * Fetch the answer in one JSON body when the client does not stream (`BackendCallOptions.stream`
+   * false), rather than as SSE: measured ~15–20 % more req/s through the gateway (bench/api-backend.ts).
+   * @defaultValue true
+   */
+  jsonWhenNotStreaming?: boolean;
 }
 
 /** The Anthropic API backend: stateless, so it runs directly (no session pool). */
@@ -37,11 +44,13 @@ export interface AnthropicBackend extends Backend {
 
 /**
  * Creates the `api` backend: OpenAI-shaped requests answered by the Anthropic Messages API
- * through the official SDK, always streamed upstream so the first token reaches the client early
- * and long answers never hit the SDK's non-streaming limits.
+ * through the official SDK, streamed upstream when the client streams (the first token reaches it
+ * early) and fetched as one JSON message otherwise (cheaper to parse). The client-level timeout
+ * keeps the SDK from refusing large non-streamed `max_tokens`.
  */
 export function createAnthropicBackend(options: AnthropicBackendOptions): AnthropicBackend {
   const {
+    jsonWhenNotStreaming = true,
     defaultMaxTokens = 4096,
     maxRetries = 2,
     retryBaseDelayMs = 250,
@@ -73,7 +82,10 @@ export function createAnthropicBackend(options: AnthropicBackendOptions): Anthro
     for (let attempt = 0; ; attempt++) {
       const translator = createAnthropicStreamTranslator({ jsonToolName: plan.jsonToolName });
       try {
-        const events = await client.messages.create(plan.params, { signal });
+        const events =
+          jsonWhenNotStreaming && callOptions.stream === false
+            ? messageToEvents(await client.messages.create({ ...plan.params, stream: false }, { signal }))
+            : await client.messages.create(plan.params, { signal });
         // The closing parts wait until the body has ended: a consumer stops at `finish`, and
         // leaving the body unread then would make the SDK abort the request and the
         // keep-alive connection with it.
