@@ -1,22 +1,36 @@
 import http from 'node:http';
 import { loadTest, sequentialLatency, type BenchRequest, type LatencySummary, type LoadSummary } from './lib/measure.ts';
+import { startPortkeyGateway } from './lib/portkey-gateway.ts';
 import { startBenchProcess } from './lib/processes.ts';
 import { fixed, table, type BenchSection } from './lib/report.ts';
+import { startSplitGateway } from './lib/split-gateway.ts';
 
 const OPENAI_BODY = { model: 'claude-sonnet', messages: [{ role: 'user', content: 'Hello!' }], max_tokens: 64 };
 const ANTHROPIC_BODY = { model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hello!' }] };
+/** Portkey takes the upstream's model id; the gateway maps `claude-sonnet` to the same one. */
+const PORTKEY_BODY = { ...OPENAI_BODY, model: ANTHROPIC_BODY.model };
+const API_KEY = 'sk-ant-bench';
 
 export interface ApiBackendBenchOptions {
   /** Seconds per autocannon run. @defaultValue 5 */
   durationSeconds?: number;
-  /** @defaultValue [1, 32] */
-  connections?: number[];
+  /** Concurrent connections of the throughput runs. @defaultValue 32 */
+  connections?: number;
+  /** Throughput runs per path, taken in turns (path 1, 2, 3, 4, 1, 2, …); the median counts. @defaultValue 3 */
+  rounds?: number;
+}
+
+interface Path {
+  name: string;
+  request: BenchRequest;
+  streamRequest: BenchRequest;
 }
 
 interface PathFigures {
   name: string;
   latency: LatencySummary;
   firstByte: LatencySummary;
+  /** One throughput run per round. */
   loads: LoadSummary[];
 }
 
@@ -51,72 +65,108 @@ async function timeToFirstByte(request: BenchRequest, count = 300, warmup = 50):
   return { p50: at(0.5), p99: at(0.99), count };
 }
 
-async function measurePath(name: string, request: BenchRequest, streamRequest: BenchRequest, connections: number[], durationSeconds: number): Promise<PathFigures> {
-  const latency = await sequentialLatency(request);
-  const firstByte = await timeToFirstByte(streamRequest);
-  const loads: LoadSummary[] = [];
-  for (const count of connections) loads.push(await loadTest(request, count, durationSeconds));
-  return { name, latency, firstByte, loads };
-}
-
 /**
- * Issue 5's benchmark: an OpenAI request through the embedded gateway (api backend: translation,
- * Anthropic SDK over keep-alive undici) to a fake Anthropic API in another process, against the
- * same fake called directly with the equivalent Anthropic request.
+ * Issue 5's benchmark, all paths in one run against one fake Anthropic API in its own process:
+ * the fake called directly; an OpenAI request through the gateway (api backend: translation, the
+ * Anthropic SDK over keep-alive undici) embedded and in split mode (API process → Redis →
+ * supervisor process); and the Portkey gateway doing the same OpenAI → Anthropic translation.
+ * Throughput runs take turns across the paths, so drift on a shared machine hits all alike.
+ * Targets: ≥ 4× Portkey's req/s at 32 connections embedded, ≥ 3× in split mode, and time to the
+ * first streamed byte ≤ 1/3 of Portkey's.
  */
 export async function benchApiBackend(options: ApiBackendBenchOptions = {}): Promise<BenchSection> {
-  const { durationSeconds = 5, connections = [1, 32] } = options;
-  const fake = await startBenchProcess('bench/servers/fake-anthropic.ts');
-  const gateway = await startBenchProcess('bench/servers/embedded.ts', {
-    LLM_BACKEND: 'api',
-    ANTHROPIC_API_KEY: 'sk-ant-bench',
-    ANTHROPIC_BASE_URL: fake.url,
-    LOG_LEVEL: 'warn',
-  });
+  const { durationSeconds = 5, connections = 32, rounds = 3 } = options;
+  const running: Array<{ stop(): Promise<void> }> = [];
   try {
-    const headers = { 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' };
-    const direct = await measurePath(
-      'fake Anthropic, called directly',
-      { url: `${fake.url}/v1/messages`, body: JSON.stringify(ANTHROPIC_BODY), headers },
-      { url: `${fake.url}/v1/messages`, body: JSON.stringify({ ...ANTHROPIC_BODY, stream: true }), headers },
-      connections,
-      durationSeconds,
-    );
-    const viaGateway = await measurePath(
-      'gateway (api backend) → fake Anthropic',
-      { url: `${gateway.url}/v1/chat/completions`, body: JSON.stringify(OPENAI_BODY) },
-      { url: `${gateway.url}/v1/chat/completions`, body: JSON.stringify({ ...OPENAI_BODY, stream: true }) },
-      connections,
-      durationSeconds,
-    );
-    return report([direct, viaGateway], durationSeconds);
+    const fake = await startBenchProcess('bench/servers/fake-anthropic.ts');
+    running.push(fake);
+    const gatewayEnv = { LLM_BACKEND: 'api', ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: fake.url, LOG_LEVEL: 'warn' };
+    const embedded = await startBenchProcess('bench/servers/embedded.ts', gatewayEnv);
+    running.push(embedded);
+    const split = await startSplitGateway(gatewayEnv);
+    running.push(split);
+    const portkey = await startPortkeyGateway();
+    running.push(portkey);
+
+    const anthropicHeaders = { 'x-api-key': API_KEY, 'anthropic-version': '2023-06-01' };
+    const openai = (name: string, url: string, body: object, headers: Record<string, string> = {}): Path => ({
+      name,
+      request: { url: `${url}/v1/chat/completions`, body: JSON.stringify(body), headers },
+      streamRequest: { url: `${url}/v1/chat/completions`, body: JSON.stringify({ ...body, stream: true }), headers },
+    });
+    const paths: Path[] = [
+      {
+        name: 'fake Anthropic, called directly',
+        request: { url: `${fake.url}/v1/messages`, body: JSON.stringify(ANTHROPIC_BODY), headers: anthropicHeaders },
+        streamRequest: { url: `${fake.url}/v1/messages`, body: JSON.stringify({ ...ANTHROPIC_BODY, stream: true }), headers: anthropicHeaders },
+      },
+      openai('gateway embedded (api backend)', embedded.url, OPENAI_BODY),
+      openai('gateway split (API → Redis → supervisor)', split.url, OPENAI_BODY),
+      openai('Portkey 1.15 (anthropic provider)', portkey.url, PORTKEY_BODY, portkey.anthropicHeaders(fake.url, API_KEY)),
+    ];
+    const figures: PathFigures[] = [];
+    for (const path of paths) {
+      figures.push({ name: path.name, latency: await sequentialLatency(path.request), firstByte: await timeToFirstByte(path.streamRequest), loads: [] });
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, path] of paths.entries()) figures[index]!.loads.push(await loadTest(path.request, connections, durationSeconds));
+    }
+    return report(figures, { durationSeconds, connections, rounds });
   } finally {
-    await Promise.all([gateway.stop(), fake.stop()]);
+    await Promise.all(running.map((process) => process.stop()));
   }
 }
 
-function report(paths: PathFigures[], durationSeconds: number): BenchSection {
-  const rows = paths.flatMap((path) => [
-    [path.name, 1, fixed(path.latency.p50, 3), fixed(path.latency.p99, 3), fixed(path.firstByte.p50, 3), fixed(path.loads[0]?.requestsPerSecond ?? Number.NaN, 0), ''],
-    ...path.loads.slice(1).map((load) => [path.name, load.connections, load.p50, load.p99, '', fixed(load.requestsPerSecond, 0), `${load.errors + load.non2xx}`]),
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function report(paths: PathFigures[], run: { durationSeconds: number; connections: number; rounds: number }): BenchSection {
+  const throughput = (path: PathFigures) => median(path.loads.map((load) => load.requestsPerSecond));
+  const rows = paths.map((path) => [
+    path.name,
+    fixed(path.latency.p50, 3),
+    fixed(path.latency.p99, 3),
+    fixed(path.firstByte.p50, 3),
+    fixed(path.firstByte.p99, 3),
+    fixed(throughput(path), 0),
+    path.loads.map((load) => fixed(load.requestsPerSecond, 0)).join(' / '),
+    median(path.loads.map((load) => load.p99)),
+    path.loads.reduce((sum, load) => sum + load.errors + load.non2xx, 0),
   ]);
-  const [direct, viaGateway] = paths as [PathFigures, PathFigures];
-  const addedP50 = viaGateway.latency.p50 - direct.latency.p50;
-  const addedFirstByte = viaGateway.firstByte.p50 - direct.firstByte.p50;
-  const last = (path: PathFigures) => path.loads.at(-1)!;
-  const share = last(viaGateway).requestsPerSecond / last(direct).requestsPerSecond;
+  const [direct, embedded, split, portkey] = paths as [PathFigures, PathFigures, PathFigures, PathFigures];
+  const embeddedRatio = throughput(embedded) / throughput(portkey);
+  const splitRatio = throughput(split) / throughput(portkey);
+  const firstByteShare = embedded.firstByte.p50 / portkey.firstByte.p50;
+  const verdict = (met: boolean) => (met ? 'met' : '**not met**');
   const markdown = [
-    table(['path', 'connections', 'p50 ms', 'p99 ms', 'first streamed byte p50 ms', 'req/s', 'errors'], rows),
+    table(
+      ['path', 'p50 ms (1 conn.)', 'p99 ms (1 conn.)', 'first streamed byte p50 ms', 'first byte p99 ms', `req/s at ${run.connections} conn. (median)`, 'req/s per round', `p99 ms at ${run.connections}`, 'errors'],
+      rows,
+    ),
     '',
-    `Non-streaming requests; at 1 connection 2,000 sequential requests on one keep-alive socket (microsecond timer), beyond that autocannon for ${durationSeconds} s (whole milliseconds). First byte: 300 sequential streamed requests.`,
-    `The gateway adds **${fixed(addedP50, 3)} ms** p50 at 1 connection and **${fixed(addedFirstByte, 3)} ms** to the first streamed byte; at ${last(viaGateway).connections} connections it serves **${fixed(share * 100, 0)} %** of the direct req/s.`,
+    `Non-streaming requests unless noted. 1 connection: 2,000 sequential requests on one keep-alive socket after 200 warm-up (microsecond timer). First byte: 300 sequential streamed requests. Throughput: autocannon, ${run.connections} connections, ${run.durationSeconds} s, ${run.rounds} rounds taking turns across the paths; the median counts.`,
+    `The fake Anthropic API runs in its own process; so do Portkey (its CLI, \`--headless\`, its @hono/node-server pinned to 1.13.5) and each gateway process.`,
+    '',
+    `- Embedded gateway vs Portkey at ${run.connections} connections: **${fixed(embeddedRatio, 2)}×** (target ≥ 4×: ${verdict(embeddedRatio >= 4)}).`,
+    `- Split gateway vs Portkey at ${run.connections} connections: **${fixed(splitRatio, 2)}×** (target ≥ 3×: ${verdict(splitRatio >= 3)}).`,
+    `- First streamed byte, embedded gateway: **${fixed(embedded.firstByte.p50, 3)} ms** vs Portkey's ${fixed(portkey.firstByte.p50, 3)} ms = ${fixed(firstByteShare * 100, 0)} % (target ≤ 33 %: ${verdict(firstByteShare <= 1 / 3)}); split: ${fixed(split.firstByte.p50, 3)} ms.`,
+    `- The embedded gateway adds ${fixed(embedded.latency.p50 - direct.latency.p50, 3)} ms p50 at 1 connection over calling the fake directly (Portkey: ${fixed(portkey.latency.p50 - direct.latency.p50, 3)} ms).`,
   ].join('\n');
   return {
-    title: 'API backend: gateway (OpenAI → Anthropic translation) vs the upstream called directly',
+    title: 'API backend: gateway (OpenAI → Anthropic translation) vs the upstream called directly and vs Portkey',
     markdown,
     headlines: [
-      `api backend adds ${fixed(addedP50, 3)} ms p50 (1 connection) and ${fixed(addedFirstByte, 3)} ms to the first streamed byte over calling the fake Anthropic API directly`,
-      `api backend at ${last(viaGateway).connections} connections: ${fixed(last(viaGateway).requestsPerSecond, 0)} req/s (${fixed(share * 100, 0)} % of direct)`,
+      `api backend at ${run.connections} connections: ${fixed(throughput(embedded), 0)} req/s embedded (${fixed(embeddedRatio, 1)}× Portkey's ${fixed(throughput(portkey), 0)}), ${fixed(throughput(split), 0)} req/s split (${fixed(splitRatio, 1)}×)`,
+      `api backend first streamed byte: ${fixed(embedded.firstByte.p50, 2)} ms vs Portkey's ${fixed(portkey.firstByte.p50, 2)} ms; adds ${fixed(embedded.latency.p50 - direct.latency.p50, 3)} ms p50 at 1 connection over the upstream called directly`,
     ],
   };
+}
+
+// `tsx bench/api-backend.ts` runs this section alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const section = await benchApiBackend();
+  console.log(`## ${section.title}\n\n${section.markdown}`);
 }
