@@ -13,3 +13,4 @@ export * from './ids.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './model-table.ts';
+export * from './auth/api-keys.ts';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { ConfigError, createLogger, createMetrics, loadConfig, type Config } from '@llm-gateway/shared';
+import { ConfigError, createKeyRing, createLogger, createMetrics, loadConfig, parseApiKeys, type Config } from '@llm-gateway/shared';
 import { createStatusApp } from './http/status-app.ts';
 import { queueConcurrency, startQueueConsumer } from './queue/queue-consumer.ts';
 import { redisKeys } from './queue/protocol.ts';
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     log: log.child({ component: 'queue-consumer' }),
   });
   let stopping = false;
-  const app = createStatusApp({ supervisor, consumer, metrics, stopping: () => stopping });
+  const keys = createKeyRing({ keys: parseApiKeys(config.apiKeys), adminKey: config.adminKey });
+  const app = createStatusApp({ supervisor, consumer, metrics, keys, stopping: () => stopping });
   const port = config.port ?? 5006;
   const server = serve({ fetch: app.fetch, port, hostname: config.host }) as Server;
   server.once('listening', () =>

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { GatewayError } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
-import { ADMIN, bearerToken, type KeyRing } from '../tenants/api-keys.ts';
+import { ADMIN, bearerToken, type KeyRing } from '@llm-gateway/shared';
 
 // The messages never echo what was presented: it may be a real key sent to the wrong place.
 const missingKey = () =>

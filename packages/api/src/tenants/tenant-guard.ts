@@ -4,7 +4,7 @@ import type { ChatRequest, Config, GatewayMetrics, JobEvent, Logger } from '@llm
 import { closeRedisConnection, createRedisConnection } from '@llm-gateway/supervisor';
 import type { GatewayEnv } from '../app-context.ts';
 import { observeAnswer, type ObservedEnd } from './answer-events.ts';
-import { createKeyRing, parseApiKeys, type KeyRing } from './api-keys.ts';
+import { createKeyRing, parseApiKeys, type KeyRing } from '@llm-gateway/shared';
 import { cacheKey } from './cache-key.ts';
 import { CACHE_HEADER, wantsCache, type CacheStatus } from './cache-policy.ts';
 import { checkPromptCaps, contextLengthError } from './prompt-checks.ts';

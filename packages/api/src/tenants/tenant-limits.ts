@@ -1,5 +1,5 @@
 import { ConfigError } from '@llm-gateway/shared';
-import { ANONYMOUS_TENANT } from './api-keys.ts';
+import { ANONYMOUS_TENANT } from '@llm-gateway/shared';
 
 /** A tenant's rate limits; 0 means unlimited. */
 export interface RateLimits {

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import type { GatewayMetrics } from '@llm-gateway/shared';
+import type { GatewayMetrics, KeyRing } from '@llm-gateway/shared';
+import { requireAdmin } from './admin-guard.ts';
 import type { QueueConsumer } from '../queue/queue-consumer.ts';
 import type { Supervisor } from '../supervisor.ts';
 
@@ -7,6 +8,8 @@ export interface StatusAppOptions {
   supervisor: Supervisor;
   consumer: Pick<QueueConsumer, 'redisUp' | 'running'>;
   metrics: GatewayMetrics;
+  /** Tenant and admin keys: `/sessions` needs the admin key once any key is configured. */
+  keys: KeyRing;
   /** True once shutdown began: readiness fails first so nothing new is routed here. */
   stopping: () => boolean;
 }
@@ -16,7 +19,7 @@ export interface StatusAppOptions {
  * here), `/livez`, `/readyz`, `/metrics` and its local `/sessions`.
  */
 export function createStatusApp(options: StatusAppOptions): Hono {
-  const { supervisor, consumer, metrics, stopping } = options;
+  const { supervisor, consumer, metrics, keys, stopping } = options;
   const app = new Hono();
   app.get('/health', (c) => {
     const health = supervisor.health();
@@ -42,7 +45,7 @@ export function createStatusApp(options: StatusAppOptions): Hono {
     const ready = !stopping() && consumer.redisUp();
     return c.json({ status: ready ? 'ready' : stopping() ? 'draining' : 'unavailable' }, ready ? 200 : 503);
   });
-  app.get('/sessions', (c) => c.json({ sessions: supervisor.sessions() }));
+  app.get('/sessions', requireAdmin(keys), (c) => c.json({ sessions: supervisor.sessions() }));
   app.get('/metrics', async (c) => {
     c.header('content-type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());

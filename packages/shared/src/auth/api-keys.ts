@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ConfigError } from '@llm-gateway/shared';
+import { ConfigError } from '../config.ts';
 
 /** The tenant of every request while no key is configured (the gateway is open). */
 export const ANONYMOUS_TENANT = 'anonymous';

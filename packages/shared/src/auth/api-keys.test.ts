@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@llm-gateway/shared';
+import { ConfigError } from '../config.ts';
 import { ADMIN, bearerToken, createKeyRing, parseApiKeys } from './api-keys.ts';
 
 describe('parseApiKeys', () => {
