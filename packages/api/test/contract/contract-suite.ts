@@ -81,6 +81,13 @@ export function defineContractSuite(name: string, factory: GatewayFactory): void
       expect(body.choices[0]!.message.content).toContain('Thanks');
     });
 
+    it('answers a prompt holding special-token text like any other', async () => {
+      const response = await post({ ...hello, messages: [{ role: 'user', content: 'what is <|endoftext|>?' }] });
+      expect(response.status).toBe(200);
+      const body = openAIChatCompletionSchema.parse(await response.json());
+      expect(body.choices[0]!.message.content).toContain('<|endoftext|>');
+    });
+
     it('stops at max_tokens with finish_reason length', async () => {
       const response = await post({ ...hello, max_completion_tokens: 2 });
       const body = openAIChatCompletionSchema.parse(await response.json());

@@ -1,4 +1,4 @@
-import { countTokens, decode, encode } from 'gpt-tokenizer';
+import { countTextTokens, truncateToTokens } from '../text-tokens.ts';
 
 /** What passes the limit for one delta, and whether the answer must end there. */
 export interface LimitedText {
@@ -24,14 +24,14 @@ export function createOutputLimit(options: { stop?: readonly string[]; maxTokens
   /** Counts tokens of text about to be emitted; cuts it at the cap. */
   function spend(text: string): LimitedText {
     if (maxTokens === undefined || text === '') return { text };
-    const cost = countTokens(text);
+    const cost = countTextTokens(text);
     if (tokens + cost <= maxTokens) {
       tokens += cost;
       return { text };
     }
     const allowed = Math.max(0, maxTokens - tokens);
     tokens = maxTokens;
-    return { text: decode(encode(text).slice(0, allowed)), finish: 'length' };
+    return { text: truncateToTokens(text, allowed), finish: 'length' };
   }
 
   return {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { countTokens, decode, encode } from 'gpt-tokenizer';
+import { countTextTokens, truncateToTokens } from '../text-tokens.ts';
 import { GatewayError, type ChatMessage, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
 import { parseMockDirectives } from './mock-directives.ts';
 
@@ -28,7 +28,7 @@ function messageText(message: ChatMessage): string {
 /** Prompt tokens as OpenAI counts chat input: the tokens of each message plus a few per message. */
 export function countPromptTokens(request: ChatRequest): number {
   let tokens = 3;
-  for (const message of request.messages) tokens += 4 + countTokens(messageText(message));
+  for (const message of request.messages) tokens += 4 + countTextTokens(messageText(message));
   return tokens;
 }
 
@@ -65,7 +65,7 @@ export async function* mockReply(request: ChatRequest, signal: AbortSignal, opti
   if (directives.tool) {
     const args = JSON.stringify({ location: 'Paris' });
     yield { type: 'tool-call-delta', index: 0, id: `call_mock_${directives.tool}`, name: directives.tool, argumentsDelta: args };
-    yield { type: 'usage', usage: { promptTokens, completionTokens: countTokens(args) } };
+    yield { type: 'usage', usage: { promptTokens, completionTokens: countTextTokens(args) } };
     yield { type: 'finish', finishReason: 'tool_calls' };
     return;
   }
@@ -88,14 +88,12 @@ export async function* mockReply(request: ChatRequest, signal: AbortSignal, opti
     yield { type: 'text-delta', text: delta };
     emitted += 1;
   }
-  yield { type: 'usage', usage: { promptTokens, completionTokens: countTokens(text) } };
+  yield { type: 'usage', usage: { promptTokens, completionTokens: countTextTokens(text) } };
   yield { type: 'finish', finishReason: truncated ? 'length' : 'stop' };
 }
 
 /** Cuts an answer at `maxTokens`, as a model stops when it reaches the limit. */
 function limitTokens(text: string, maxTokens: number | undefined): { text: string; truncated: boolean } {
-  if (maxTokens === undefined) return { text, truncated: false };
-  const tokens = encode(text);
-  if (tokens.length <= maxTokens) return { text, truncated: false };
-  return { text: decode(tokens.slice(0, maxTokens)), truncated: true };
+  if (maxTokens === undefined || countTextTokens(text) <= maxTokens) return { text, truncated: false };
+  return { text: truncateToTokens(text, maxTokens), truncated: true };
 }
