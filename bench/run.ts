@@ -19,6 +19,7 @@ const SECTIONS: SectionModule[] = [
   { name: 'split', file: 'split.ts', exportName: 'benchSplit' },
   { name: 'api', file: 'api-backend.ts', exportName: 'benchApiBackend' },
   { name: 'cli', file: 'cli.ts', exportName: 'benchCli' },
+  { name: 'tokenizer', file: 'tokenizer-event-loop.ts', exportName: 'benchTokenizerEventLoop' },
 ];
 
 async function main(): Promise<void> {
