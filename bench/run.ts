@@ -17,6 +17,7 @@ interface SectionModule {
 const SECTIONS: SectionModule[] = [
   { name: 'embedded', file: 'embedded.ts', exportName: 'benchEmbedded' },
   { name: 'split', file: 'split.ts', exportName: 'benchSplit' },
+  { name: 'reply-path', file: 'reply-path.ts', exportName: 'benchReplyPath' },
   { name: 'api', file: 'api-backend.ts', exportName: 'benchApiBackend' },
   { name: 'cli', file: 'cli.ts', exportName: 'benchCli' },
   { name: 'tokenizer', file: 'tokenizer-event-loop.ts', exportName: 'benchTokenizerEventLoop' },

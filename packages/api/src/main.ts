@@ -41,6 +41,9 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A stray rejection (e.g. from a Redis client during a reconnect) is logged, never fatal: one
+  // bad promise must not take every in-flight request down with the process.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
