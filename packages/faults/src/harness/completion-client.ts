@@ -37,6 +37,8 @@ export interface CompletionRequestOptions {
   deadlineMs: number;
   /** Drop the connection as soon as the first piece of content has streamed in. */
   abortAfterFirstContent?: boolean;
+  /** Drop the connection this long after sending, whatever has arrived. */
+  abortAfterMs?: number;
   agent?: Agent;
   headers?: Record<string, string>;
 }
@@ -127,6 +129,13 @@ export function requestCompletion(baseUrl: string, options: CompletionRequestOpt
       finish({ kind: 'hung', detail: `no end within ${deadlineMs} ms`, text: '' });
       outgoing.destroy();
     }, deadlineMs);
+    if (options.abortAfterMs !== undefined) {
+      const abortTimer = setTimeout(() => {
+        finish({ kind: 'aborted', text: '' });
+        outgoing.destroy();
+      }, options.abortAfterMs);
+      outgoing.once('close', () => clearTimeout(abortTimer));
+    }
     outgoing.on('error', (error: NodeJS.ErrnoException) => finish({ kind: 'broken', code: error.code ?? 'socket_error', detail: error.message, text: '' }));
     outgoing.on('response', (response: IncomingMessage) => {
       status = response.statusCode ?? null;
