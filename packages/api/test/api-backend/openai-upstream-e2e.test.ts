@@ -27,7 +27,7 @@ describe('openai client → gateway (openai backend) → fake OpenAI-compatible 
   it('forwards a completion with the upstream key, not the tenant one', async () => {
     const completion = await client.chat.completions.create({ model: 'llama3.1', messages: [{ role: 'user', content: 'hi' }], max_tokens: 9 });
     expect(completion.choices[0]).toMatchObject({ message: { content: 'echo: hi' }, finish_reason: 'stop' });
-    expect(fake.requests.at(-1)).toMatchObject({ headers: { authorization: 'Bearer sk-upstream' }, body: { model: 'llama3.1', max_tokens: 9, stream: true } });
+    expect(fake.requests.at(-1)).toMatchObject({ headers: { authorization: 'Bearer sk-upstream' }, body: { model: 'llama3.1', max_tokens: 9, stream: false } });
   });
 
   it('streams tool calls through', async () => {

@@ -27,6 +27,11 @@ export interface OpenAIBackendOptions {
   retryBaseDelayMs?: number;
   /** @defaultValue 2000 */
   retryMaxDelayMs?: number;
+  /**
+   * Ask for one JSON completion when the client does not stream (`BackendCallOptions.stream`
+   * false), rather than an SSE stream. @defaultValue true
+   */
+  jsonWhenNotStreaming?: boolean;
 }
 
 /** The OpenAI-compatible backend: stateless, run directly. */
@@ -36,7 +41,7 @@ export interface OpenAIBackend extends Backend {
 
 /**
  * Creates the `openai` backend: forwards to any OpenAI-compatible chat completions server (vLLM,
- * Ollama, OpenAI) over a keep-alive undici pool, always streaming upstream.
+ * Ollama, OpenAI) over a keep-alive undici pool, streaming upstream when the client streams.
  */
 export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIBackend {
   const {
@@ -46,6 +51,7 @@ export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIB
     maxRetries = 2,
     retryBaseDelayMs = 250,
     retryMaxDelayMs = 2000,
+    jsonWhenNotStreaming = true,
   } = options;
   const baseUrl = (options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
   const url = `${baseUrl}/chat/completions`;
@@ -54,16 +60,17 @@ export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIB
   const agent = new Agent({ keepAliveTimeout: 30_000 });
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (apiKey !== undefined) headers['authorization'] = `Bearer ${apiKey}`;
+  const jsonHeaders: Record<string, string> = { ...headers, accept: 'application/json' };
 
   /** One attempt: yields the output parts; returns the closing parts. */
-  async function* attempt(body: string, translator: OpenAIChunkTranslator, signal: AbortSignal): AsyncGenerator<StreamPart, StreamPart[]> {
-    const response = await undiciRequest(url, { dispatcher: agent, method: 'POST', headers, body, signal });
+  async function* attempt(body: string, json: boolean, translator: OpenAIChunkTranslator, signal: AbortSignal): AsyncGenerator<StreamPart, StreamPart[]> {
+    const response = await undiciRequest(url, { dispatcher: agent, method: 'POST', headers: json ? jsonHeaders : headers, body, signal });
     if (response.statusCode < 200 || response.statusCode >= 300) {
       const text = await response.body.text();
       throw new UpstreamHttpError(response.statusCode, errorDetail(text), retryAfterSeconds(toHeaders(response.headers)));
     }
     if (!String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
-      // A server that ignored `stream: true` answered with one JSON completion.
+      // A JSON answer: asked for, or from a server that ignored `stream: true`.
       for (const chunk of completionToChunks(await response.body.json())) yield* translator.push(chunk);
     } else {
       // Read to the end of the body even after [DONE]: an unread body would cost the connection.
@@ -81,11 +88,17 @@ export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIB
 
   async function* stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
     const { signal, log } = callOptions;
-    const body = JSON.stringify(toOpenAIRequest(request, { maxTokensField, includeUsage, models: modelMap }));
+    const json = jsonWhenNotStreaming && callOptions.stream === false;
+    const payload = toOpenAIRequest(request, { maxTokensField, includeUsage, models: modelMap });
+    if (json) {
+      payload['stream'] = false;
+      delete payload['stream_options'];
+    }
+    const body = JSON.stringify(payload);
     for (let attemptNumber = 0; ; attemptNumber++) {
       const translator = createOpenAIChunkTranslator();
       try {
-        const closing = yield* attempt(body, translator, signal);
+        const closing = yield* attempt(body, json, translator, signal);
         for (const part of closing) yield part;
         return;
       } catch (error) {
