@@ -84,7 +84,7 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   const events = admission.track(deps.dispatcher.run(job, cancel.signal)[Symbol.asyncIterator]());
 
   if (parsed.stream) {
-    return streamCompletion(c, { identity, events, cancel, includeUsage: parsed.includeUsage, recorder, cleanup: stopWatching });
+    return streamCompletion(c, { identity, events, cancel, includeUsage: parsed.includeUsage, recorder, cleanup: stopWatching, deadline: job.deadline });
   }
   let sessionId: string | null = null;
   try {

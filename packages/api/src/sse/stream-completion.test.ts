@@ -1,6 +1,9 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig } from '@llm-gateway/shared';
 import { createGateway, type Gateway } from '../gateway.ts';
+import { startServer } from '../server.ts';
+import { OVERDUE_GRACE_MS } from './stream-completion.ts';
 
 /**
  * A stream whose job fails before its first part (an error event, or the request timeout) is
@@ -46,5 +49,49 @@ describe('a stream that fails before its first part', () => {
 
     const answered = await post('Hello!', false);
     expect(answered.status).toBe(200);
+  });
+});
+
+describe('a client that stops reading a stream', () => {
+  it('is cut off after the request timeout and its session is given back', async () => {
+    const gateway = await createGateway({
+      config: loadConfig({ LLM_BACKEND: 'mock', LLM_POOL_SIZE: '1', LLM_MAX_OVERFLOW: '0', LLM_REQUEST_TIMEOUT: '0.3', LOG_LEVEL: 'silent' }),
+      log: createLogger({ level: 'silent' }),
+    });
+    const server = await startServer(gateway.app, { port: 0, host: '127.0.0.1' });
+    try {
+      // ~15 MB of SSE, more than the socket buffers hold: the gateway's writes back up.
+      const body = JSON.stringify({ model: 'claude-sonnet', stream: true, messages: [{ role: 'user', content: '[mock:words=100000] go' }] });
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => {});
+      const started = Date.now();
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received = (received + chunk.toString('latin1')).slice(-64)));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.pause();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(gateway.supervisor!.sessions().map((session) => session.status)).toEqual(['busy']);
+
+      const limit = started + 300 + OVERDUE_GRACE_MS + 1_000;
+      while (Date.now() < limit && gateway.supervisor!.sessions().some((session) => session.status !== 'ready')) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(gateway.supervisor!.sessions().map((session) => session.status)).toEqual(['ready']);
+      // What was buffered still arrives, then the connection ends without a finished answer.
+      socket.resume();
+      await closed;
+      expect(received).not.toContain('[DONE]');
+      const answered = await fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'Hello!' }] }),
+      });
+      expect(answered.status).toBe(200);
+    } finally {
+      server.server.closeAllConnections();
+      await server.close();
+      await gateway.close();
+    }
   });
 });

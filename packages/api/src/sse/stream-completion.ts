@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { GatewayError, type JobEvent, type StreamPart, type Usage } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
@@ -12,7 +13,17 @@ export interface StreamCompletionOptions {
   includeUsage: boolean;
   recorder: CompletionRecorder;
   cleanup: () => void;
+  /**
+   * When the job must be over (`job.deadline`, ms since the epoch). A client that has still not
+   * read the end of the answer {@link OVERDUE_GRACE_MS} later is cut off: a client that stops
+   * reading would otherwise hold the job (in-process: its session) for as long as it keeps the
+   * connection open. @defaultValue no limit
+   */
+  deadline?: number;
 }
+
+/** How long after the deadline a stream may still be draining to a slow client. */
+export const OVERDUE_GRACE_MS = 1_000;
 
 const encoder = new TextEncoder();
 
@@ -22,7 +33,7 @@ const encoder = new TextEncoder();
  * final error event, then the stream closes.
  */
 export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCompletionOptions): Promise<Response> {
-  const { identity, events, cancel, includeUsage, recorder, cleanup } = options;
+  const { identity, events, cancel, includeUsage, recorder, cleanup, deadline } = options;
   let sessionId: string | null = null;
   const nextPart = async (): Promise<StreamPart | undefined> => {
     for (;;) {
@@ -55,8 +66,11 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
   let usage: Usage | undefined;
   let pending: StreamPart | undefined = first;
   let finished = false;
+  let overdue: ReturnType<typeof setTimeout> | undefined;
   const end = (status: number, errorCode?: string) => {
+    if (finished) return;
     finished = true;
+    clearTimeout(overdue);
     cleanup();
     // Let the job's generator run its cleanup (release the session) now, not at garbage collection.
     void events.return?.();
@@ -118,6 +132,17 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
       await events.return?.();
     },
   });
+
+  if (deadline !== undefined) {
+    overdue = setTimeout(() => {
+      // Still unread past the deadline: the client is not reading (the socket is backed up, so
+      // `pull` is not called). Nothing more can be written to it: end the job and drop the socket.
+      const error = new GatewayError('timeout', 'The client did not read the answer within the request timeout.');
+      cancel.abort(error);
+      end(error.status, error.code);
+      (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing?.destroy();
+    }, Math.max(0, deadline - Date.now()) + OVERDUE_GRACE_MS);
+  }
 
   c.header('content-type', 'text/event-stream; charset=utf-8');
   c.header('cache-control', 'no-cache');
