@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import autocannon from 'autocannon';
 
@@ -15,6 +16,14 @@ export interface LoadSummary {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU time the server spent per request, when its pid was given: steadier than req/s on a shared machine. */
+  cpuMicrosPerRequest?: number;
+}
+
+/** User + system CPU time of a process so far, in microseconds (Linux /proc; clock ticks of 10 ms). */
+export function processCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 export interface BenchRequest {
@@ -61,7 +70,8 @@ export async function sequentialLatency(request: BenchRequest, count = 2_000, wa
 }
 
 /** Throughput and latency under `connections` concurrent keep-alive connections (autocannon). */
-export async function loadTest(request: BenchRequest, connections: number, durationSeconds = 5): Promise<LoadSummary> {
+export async function loadTest(request: BenchRequest, connections: number, durationSeconds = 5, serverPid?: number): Promise<LoadSummary> {
+  const cpuBefore = serverPid === undefined ? 0 : processCpuMicros(serverPid);
   const result = await autocannon({
     url: request.url,
     method: request.method ?? 'POST',
@@ -70,7 +80,7 @@ export async function loadTest(request: BenchRequest, connections: number, durat
     connections,
     duration: durationSeconds,
   });
-  return {
+  const summary: LoadSummary = {
     connections,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -78,4 +88,8 @@ export async function loadTest(request: BenchRequest, connections: number, durat
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
+  if (serverPid !== undefined && result.requests.total > 0) {
+    summary.cpuMicrosPerRequest = (processCpuMicros(serverPid) - cpuBefore) / result.requests.total;
+  }
+  return summary;
 }

@@ -12,11 +12,16 @@ export interface CollectedAnswer {
  * Collects a stream into one answer (the non-streaming response is the same stream, collected).
  * @throws GatewayError when the stream ends in an error part or without a finish.
  */
-export async function collectAnswer(parts: AsyncIterable<StreamPart | { type: string }>): Promise<CollectedAnswer> {
+export async function collectAnswer<Other extends { type: string }>(
+  parts: AsyncIterable<StreamPart | Other>,
+  /** Sees every item that is not a stream part (e.g. a job's `job-started`), without another generator layer. */
+  onOther?: (item: Other) => void,
+): Promise<CollectedAnswer> {
   let text = '';
   const calls = new Map<number, ToolCall>();
   let usage: Usage = { promptTokens: 0, completionTokens: 0 };
-  for await (const part of parts as AsyncIterable<StreamPart>) {
+  for await (const item of parts) {
+    const part = item as StreamPart;
     switch (part.type) {
       case 'text-delta':
         text += part.text;
@@ -36,6 +41,8 @@ export async function collectAnswer(parts: AsyncIterable<StreamPart | { type: st
         return { text, toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call), usage, finishReason: part.finishReason };
       case 'error':
         throw GatewayError.fromJSON(part.error);
+      default:
+        onOther?.(item as Other);
     }
   }
   throw new GatewayError('upstream_error', 'The backend ended the answer without finishing it.');

@@ -88,7 +88,9 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   }
   let sessionId: string | null = null;
   try {
-    const answer = await collectAnswer(tapSession(events, (id) => (sessionId = id)));
+    const answer = await collectAnswer({ [Symbol.asyncIterator]: () => events }, (event: JobEvent) => {
+      if (event.type === 'job-started') sessionId = event.sessionId;
+    });
     recorder.finish({ status: 200, usage: answer.usage, sessionId });
     return c.json(completionBody(identity, answer));
   } finally {
@@ -105,19 +107,5 @@ async function readJson(c: Context<GatewayEnv>, maxBytes: number): Promise<unkno
       'invalid_json',
       'We could not parse the JSON body of your request. The body must be a JSON object.',
     );
-  }
-}
-
-/** Passes events through, noting which session took the job. */
-async function* tapSession(events: AsyncIterator<JobEvent>, onSession: (id: string | null) => void): AsyncGenerator<JobEvent> {
-  try {
-    for (;;) {
-      const next = await events.next();
-      if (next.done) return;
-      if (next.value.type === 'job-started') onSession(next.value.sessionId);
-      yield next.value;
-    }
-  } finally {
-    await events.return?.();
   }
 }
