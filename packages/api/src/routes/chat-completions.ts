@@ -13,6 +13,7 @@ import { streamCompletion } from '../sse/stream-completion.ts';
 import { CompletionRecorder } from './completion-recorder.ts';
 import { onClientGone } from '../middleware/client-gone.ts';
 import { readBody } from '../middleware/read-body.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.ts';
 import { serveCached } from '../tenants/serve-cached.ts';
 import { CACHE_HEADER } from '../tenants/cache-policy.ts';
 
@@ -100,12 +101,18 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
 
 async function readJson(c: Context<GatewayEnv>, maxBytes: number): Promise<unknown> {
   const text = await readBody(c, maxBytes);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new GatewayError(
       'invalid_json',
       'We could not parse the JSON body of your request. The body must be a JSON object.',
     );
   }
+  // Recursive code further on (JSON.stringify, structured clone) overflows the stack on deep nesting.
+  if (nestedDeeperThan(value)) {
+    throw new GatewayError('invalid_json', `The JSON body of your request is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
+  return value;
 }
