@@ -75,6 +75,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    // E.g. a backend of the routing table without its settings: a configuration error too.
+    createLogger().fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);
+    process.exit(78);
+  }
   createLogger().fatal({ error: error instanceof Error ? error.message : String(error) }, 'supervisor failed to start');
   process.exit(1);
 });

@@ -63,7 +63,7 @@ describe('runJob with fallbacks', () => {
   it('runs the first backend alone when there is no fallback, without fail-fast', async () => {
     const log: string[] = [];
     const events = await run(undefined, { cli: fakeExecutor('cli', answer('hi'), log) });
-    expect(events).toEqual([{ type: 'job-started', sessionId: 'cli-session', supervisor: 'sup' }, ...answer('hi')]);
+    expect(events).toEqual([{ type: 'job-started', sessionId: 'cli-session', supervisor: 'sup', backend: 'cli' }, ...answer('hi')]);
     expect(log).toEqual(['cli:start:stream', 'cli:closed', 'cli:succeeded']);
   });
 
@@ -73,7 +73,7 @@ describe('runJob with fallbacks', () => {
       throw new GatewayError('overloaded', 'Every cli session is busy.');
     };
     const events = await run(['api'], { cli: fakeExecutor('cli', busy, log), api: fakeExecutor('api', answer('from api'), log) });
-    expect(events).toEqual([{ type: 'job-started', sessionId: 'api-session', supervisor: 'sup' }, ...answer('from api')]);
+    expect(events).toEqual([{ type: 'job-started', sessionId: 'api-session', supervisor: 'sup', backend: 'api' }, ...answer('from api')]);
     expect(log).toEqual(['cli:start:fail-fast:stream', 'api:start:stream', 'api:closed', 'api:succeeded']);
   });
 
@@ -85,7 +85,7 @@ describe('runJob with fallbacks', () => {
       api: fakeExecutor('api', answer('third'), log),
     });
     expect(events.map((event) => event.type)).toEqual(['job-started', 'text-delta', 'finish']);
-    expect(events[0]).toMatchObject({ sessionId: 'api-session' });
+    expect(events[0]).toMatchObject({ sessionId: 'api-session', backend: 'api' });
     expect(log).toEqual([
       'cli:start:fail-fast:stream',
       'cli:closed',
@@ -102,13 +102,13 @@ describe('runJob with fallbacks', () => {
   it('reports the last backend’s error when every backend fails', async () => {
     const log: string[] = [];
     const events = await run(['api'], { cli: fakeExecutor('cli', [failure('upstream_error')], log), api: fakeExecutor('api', [failure('overloaded')], log) });
-    expect(events).toEqual([{ type: 'job-started', sessionId: 'api-session', supervisor: 'sup' }, failure('overloaded')]);
+    expect(events).toEqual([{ type: 'job-started', sessionId: 'api-session', supervisor: 'sup', backend: 'api' }, failure('overloaded')]);
   });
 
   it('does not fall back on an error the request itself causes', async () => {
     const log: string[] = [];
     const events = await run(['api'], { cli: fakeExecutor('cli', [failure('invalid_value')], log), api: fakeExecutor('api', answer('no'), log) });
-    expect(events).toEqual([{ type: 'job-started', sessionId: 'cli-session', supervisor: 'sup' }, failure('invalid_value')]);
+    expect(events).toEqual([{ type: 'job-started', sessionId: 'cli-session', supervisor: 'sup', backend: 'cli' }, failure('invalid_value')]);
     expect(log).toEqual(['cli:start:fail-fast:stream', 'cli:closed', 'cli:failed']);
   });
 
@@ -119,7 +119,7 @@ describe('runJob with fallbacks', () => {
       api: fakeExecutor('api', answer('no'), log),
     });
     expect(events).toEqual([
-      { type: 'job-started', sessionId: 'cli-session', supervisor: 'sup' },
+      { type: 'job-started', sessionId: 'cli-session', supervisor: 'sup', backend: 'cli' },
       { type: 'text-delta', text: 'par' },
       failure('upstream_error'),
     ]);

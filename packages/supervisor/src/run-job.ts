@@ -117,13 +117,14 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
   let outcome: 'succeeded' | 'failed' = 'failed';
   try {
     let pending: IteratorResult<StreamPart> | undefined;
+    let backend = job.backend;
     if (job.fallbacks === undefined || job.fallbacks.length === 0 || options.executorFor === undefined) {
       execution = await options.executor(job.request, controller.signal, log, executeOptions(job.stream, false));
       parts = execution.parts[Symbol.asyncIterator]();
     } else {
-      ({ execution, parts, pending } = await startWithFallbacks(job, controller.signal, options));
+      ({ backend, execution, parts, pending } = await startWithFallbacks(job, controller.signal, options));
     }
-    yield { type: 'job-started', sessionId: execution.sessionId, supervisor: supervisorId };
+    yield { type: 'job-started', sessionId: execution.sessionId, supervisor: supervisorId, backend };
     for (;;) {
       const next = pending ?? (await parts.next());
       pending = undefined;
@@ -153,6 +154,8 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
 }
 
 interface Started {
+  /** The backend that took the job (a fallback, when the first could not). */
+  backend: BackendName;
   execution: Execution;
   parts: AsyncIterator<StreamPart>;
   /** The first part, already read to see whether the backend answers. */
@@ -167,13 +170,13 @@ async function startWithFallbacks(job: CompletionJob, signal: AbortSignal, optio
   let backend = job.backend;
   for (const fallback of fallbacks) {
     const attempt = await attemptBackend(executor, job, signal, log);
-    if (!(attempt instanceof GatewayError)) return attempt;
+    if (!(attempt instanceof GatewayError)) return { ...attempt, backend };
     log?.warn({ jobId: job.id, requestId: job.requestId, backend, fallback, code: attempt.code }, 'backend failed before any output: trying the next one');
     backend = fallback;
     executor = options.executorFor!(fallback);
   }
   const execution = await executor(job.request, signal, log, executeOptions(job.stream, false));
-  return { execution, parts: execution.parts[Symbol.asyncIterator](), pending: undefined };
+  return { backend, execution, parts: execution.parts[Symbol.asyncIterator](), pending: undefined };
 }
 
 /**
@@ -181,7 +184,7 @@ async function startWithFallbacks(job: CompletionJob, signal: AbortSignal, optio
  * retryably before any output (its session released as failed); throws what cannot be mended by
  * another backend (the caller gave up, the request is at fault).
  */
-async function attemptBackend(executor: Executor, job: CompletionJob, signal: AbortSignal, log: Logger | undefined): Promise<Started | GatewayError> {
+async function attemptBackend(executor: Executor, job: CompletionJob, signal: AbortSignal, log: Logger | undefined): Promise<Omit<Started, 'backend'> | GatewayError> {
   const mendable = (error: unknown): GatewayError | undefined => {
     if (signal.aborted) return undefined;
     if (error instanceof GatewayError) return error.retryable ? error : undefined;

@@ -90,7 +90,10 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   let sessionId: string | null = null;
   try {
     const answer = await collectAnswer({ [Symbol.asyncIterator]: () => events }, (event: JobEvent) => {
-      if (event.type === 'job-started') sessionId = event.sessionId;
+      if (event.type !== 'job-started') return;
+      sessionId = event.sessionId;
+      // A fallback may have answered: the metrics name the backend that did.
+      if (event.backend) recorder.backend = event.backend;
     });
     recorder.finish({ status: 200, usage: answer.usage, sessionId });
     return c.json(completionBody(identity, answer));

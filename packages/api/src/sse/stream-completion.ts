@@ -41,6 +41,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
       if (next.done) return undefined;
       if (next.value.type === 'job-started') {
         sessionId = next.value.sessionId;
+        if (next.value.backend) recorder.backend = next.value.backend;
         continue;
       }
       return next.value;

@@ -111,6 +111,9 @@ describe.each([
 
   it('falls back from the mock failing before output to the api backend', async () => {
     expect(await collectStream(client, 'claude-sonnet', '[mock:error=upstream_error] try')).toBe('echo: [mock:error=upstream_error] try');
+    // The request is counted for the backend that answered, not the one first tried.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/llm_requests_total\{[^}]*status="200"[^}]*model="claude-sonnet"[^}]*backend="api"/);
   });
 
   it('does not fall back on an error the request causes', async () => {

@@ -35,6 +35,8 @@ export interface JobStartedEvent {
   type: 'job-started';
   sessionId: string | null;
   supervisor: string;
+  /** The backend that answers: `job.backend`, or the fallback that took over. */
+  backend?: BackendName;
 }
 
 /** Everything a dispatcher reports about a running job, in order. */
