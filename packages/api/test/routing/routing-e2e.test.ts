@@ -77,9 +77,7 @@ describe.each([
     expect(sessions.map((session) => session.backend)).toEqual(['mock']);
   });
 
-  // In Redis mode a supervisor takes only as many queued jobs as its pool has sessions
-  // (`queueConcurrency`), so the second job waits in the queue, for this or another supervisor.
-  it.skipIf(mode === 'redis')('falls back to the api backend while the only mock session is busy (pool and overflow exhausted)', async () => {
+  it('falls back to the api backend while the only mock session is busy (pool and overflow exhausted)', async () => {
     const holding = ask('local-model', '[mock:delay=600] hold the session');
     await waitForBusySession(server.url);
     const started = Date.now();
