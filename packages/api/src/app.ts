@@ -45,7 +45,11 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   app.notFound(notFoundHandler);
   // Only when configured: an open gateway runs no key check at all.
   if (deps.tenants.keys.enabled) app.use('/v1/*', requireTenantKey(deps.tenants.keys));
-  if (adminEndpointsGuarded(deps.tenants.keys)) app.use('/sessions', requireAdminKey(deps.tenants.keys));
+  if (adminEndpointsGuarded(deps.tenants.keys)) {
+    // `/status` lists the sessions too: it is an operator endpoint like `/sessions`.
+    app.use('/sessions', requireAdminKey(deps.tenants.keys));
+    app.use('/status', requireAdminKey(deps.tenants.keys));
+  }
 
   app.post('/v1/chat/completions', chatCompletions(deps));
   app.get('/v1/models', listModels(deps));

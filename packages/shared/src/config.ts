@@ -9,7 +9,6 @@ import { loadModelTable, type ModelTable } from './model-table.ts';
  */
 const int = (min: number) => z.coerce.number().int().min(min);
 const seconds = z.coerce.number().min(0);
-const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const optionalText = z.string().min(1).optional();
 
 const environmentSchema = z.object({
@@ -52,7 +51,6 @@ const environmentSchema = z.object({
   LLM_CONTEXT_WINDOW: int(0).default(200_000),
   LLM_TOKENIZER_THREADS: int(0).max(64).default(2),
   LLM_SHUTDOWN_GRACE: seconds.default(25),
-  LLM_METRICS_ENABLED: flag.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   REDIS_PREFIX: z.string().min(1).default('llmgw'),
   ANTHROPIC_API_KEY: optionalText,
@@ -122,7 +120,6 @@ export interface Config {
   /** Worker threads that count the tokens of large prompts off the event loop; 0 counts inline. */
   tokenizerThreads: number;
   shutdownGraceMs: number;
-  metricsEnabled: boolean;
   redisUrl: string | undefined;
   redisPrefix: string;
   anthropicApiKey: string | undefined;
@@ -193,7 +190,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contextWindowTokens: e.LLM_CONTEXT_WINDOW,
     tokenizerThreads: e.LLM_TOKENIZER_THREADS,
     shutdownGraceMs: e.LLM_SHUTDOWN_GRACE * 1000,
-    metricsEnabled: e.LLM_METRICS_ENABLED,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     anthropicApiKey: e.ANTHROPIC_API_KEY ?? readSecretFile('ANTHROPIC_API_KEY_FILE', e.ANTHROPIC_API_KEY_FILE),

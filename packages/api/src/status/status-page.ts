@@ -26,6 +26,10 @@ export const STATUS_PAGE = `<!doctype html>
 <body>
 <h1>llm-gateway <span id="overall" class="status"></span></h1>
 <div class="muted" id="subtitle">loading…</div>
+<form id="login" hidden>
+  <label>Admin key (<code>LLM_ADMIN_KEY</code>): <input id="key" type="password" autocomplete="off"></label>
+  <button type="submit">Show</button>
+</form>
 <h2>Overview</h2>
 <div class="cards">
   <div class="card"><span class="muted">requests/s (1 min)</span><b id="rate">–</b></div>
@@ -62,9 +66,21 @@ function ago(iso) {
   const seconds = Math.round((Date.now() - Date.parse(iso)) / 1000);
   return seconds < 60 ? seconds + ' s ago' : Math.round(seconds / 60) + ' min ago';
 }
+// With keys configured, /status needs the admin key: asked once, kept for this tab only.
+$('login').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem('llm-gateway-admin-key', $('key').value);
+  $('login').hidden = true;
+  refresh();
+});
 async function refresh() {
   try {
-    const response = await fetch('status', { cache: 'no-store' });
+    const key = sessionStorage.getItem('llm-gateway-admin-key');
+    const response = await fetch('status', { cache: 'no-store', headers: key ? { authorization: 'Bearer ' + key } : {} });
+    if (response.status === 401 || response.status === 403) {
+      $('login').hidden = false;
+      throw new Error('this page needs the admin key');
+    }
     if (!response.ok) throw new Error('HTTP ' + response.status);
     const s = await response.json();
     $('overall').textContent = s.draining ? '· draining' : s.ok ? '· ok' : '· unavailable';

@@ -62,3 +62,38 @@ describe('the status page in a real browser', () => {
     await page.close();
   });
 });
+
+describe('the status page when keys are configured', () => {
+  let gateway: Gateway;
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    gateway = await inProcessGateway({ LLM_POOL_SIZE: '2', LLM_API_KEYS: 'tenant-key-123:acme', LLM_ADMIN_KEY: 'admin-key-456' });
+    server = await startServer(gateway.app, { port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await gateway?.close();
+  });
+
+  it('guards /status like /sessions', async () => {
+    expect((await fetch(`${server.url}/status`)).status).toBe(401);
+    expect((await fetch(`${server.url}/status`, { headers: { authorization: 'Bearer tenant-key-123' } })).status).toBe(403);
+    expect((await fetch(`${server.url}/status`, { headers: { authorization: 'Bearer admin-key-456' } })).status).toBe(200);
+  });
+
+  it('asks for the admin key, then shows the sessions', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.locator('#login').waitFor({ state: 'visible' });
+    expect(await page.locator('#sessions tbody tr').count()).toBe(0);
+    await page.fill('#key', 'admin-key-456');
+    await page.click('#login button');
+    await expect.poll(() => page.locator('#sessions tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.locator('#login').isHidden()).toBe(true);
+    await page.close();
+  });
+});
