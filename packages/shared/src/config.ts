@@ -24,6 +24,7 @@ const environmentSchema = z.object({
   LLM_MAX_BODY_BYTES: int(1024).default(4 * 1024 * 1024),
   LLM_MAX_OVERFLOW: int(0).default(2),
   LLM_SESSION_MAX_REQUESTS: int(1).default(100),
+  LLM_SESSION_START_TIMEOUT: z.coerce.number().gt(0).default(30),
   LLM_MAX_QUEUE_DEPTH: int(1).default(1000),
   LLM_HEARTBEAT_INTERVAL: z.coerce.number().gt(0).default(2),
   LLM_MOCK_DELAY_MS: int(0).default(0),
@@ -86,6 +87,8 @@ export interface Config {
   maxBodyBytes: number;
   maxOverflow: number;
   sessionMaxRequests: number;
+  /** A session not ready within this is given up and replaced (with backoff). */
+  sessionStartTimeoutMs: number;
   maxQueueDepth: number;
   /**
    * How often a supervisor proves it is alive in Redis (`LLM_HEARTBEAT_INTERVAL`, seconds). Its
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: e.LLM_MAX_BODY_BYTES,
     maxOverflow: e.LLM_MAX_OVERFLOW,
     sessionMaxRequests: e.LLM_SESSION_MAX_REQUESTS,
+    sessionStartTimeoutMs: e.LLM_SESSION_START_TIMEOUT * 1000,
     maxQueueDepth: e.LLM_MAX_QUEUE_DEPTH,
     heartbeatIntervalMs: e.LLM_HEARTBEAT_INTERVAL * 1000,
     mockDelayMs: e.LLM_MOCK_DELAY_MS,

@@ -14,3 +14,4 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './model-table.ts';
 export * from './auth/api-keys.ts';
+export * from './text-tokens.ts';

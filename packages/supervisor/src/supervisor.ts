@@ -129,6 +129,7 @@ function hostBackend(name: BackendName, supervised: SupervisedBackend, config: C
     maxOverflow: config.maxOverflow,
     keepAliveIntervalMs: config.keepAliveIntervalMs,
     sessionMaxRequests: config.sessionMaxRequests,
+    startTimeoutMs: config.sessionStartTimeoutMs,
     supervisorId,
     log: log.child({ component: 'pool', backend: name }),
   });

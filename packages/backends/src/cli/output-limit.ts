@@ -1,4 +1,4 @@
-import { countTextTokens, truncateToTokens } from '../text-tokens.ts';
+import { countTextTokens, truncateToTokens } from '@llm-gateway/shared';
 
 /** What passes the limit for one delta, and whether the answer must end there. */
 export interface LimitedText {

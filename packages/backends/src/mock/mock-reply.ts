@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { countTextTokens, truncateToTokens } from '../text-tokens.ts';
-import { GatewayError, type ChatMessage, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
+import { GatewayError, countTextTokens, truncateToTokens, type ChatMessage, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
 import { parseMockDirectives } from './mock-directives.ts';
 
 export interface MockReplyOptions {

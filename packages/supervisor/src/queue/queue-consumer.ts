@@ -100,7 +100,7 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
       // One recovery after a supervisor died; a job that kills supervisors twice is dropped.
       maxStalledCount: 1,
       removeOnComplete: { count: 0 },
-      removeOnFail: { count: 1_000 },
+      removeOnFail: { count: 100, age: 3_600 },
     },
   );
   let lastErrorLog = 0;

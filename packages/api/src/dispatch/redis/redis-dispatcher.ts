@@ -65,7 +65,7 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     connection: producer,
     prefix,
     // Never retried after a failure: a retry could answer twice. Stalled recovery is the worker's.
-    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 1_000 } },
+    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100, age: 3_600 } },
   });
   queue.on('error', (error) => log.debug({ error: error.message }, 'queue error'));
   const router = new ReplyRouter({ subscriber, channel: replyChannel, log });
