@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startRedisServer } from '@llm-gateway/testkit';
 import { loadTest, sequentialLatency, type BenchRequest, type LatencySummary, type LoadSummary } from './lib/measure.ts';
-import { REPO_ROOT, startBenchProcess, type BenchProcess } from './lib/processes.ts';
+import { REPO_ROOT, startBenchProcess, stopChild, type BenchProcess } from './lib/processes.ts';
 import { fixed, table, type BenchSection } from './lib/report.ts';
 
 const BODY = JSON.stringify({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'Hello!' }] });
@@ -30,13 +30,7 @@ async function startSupervisor(env: Record<string, string>, apiUrl: string): Pro
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-    });
+  const stop = () => stopChild(child);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the supervisor exited with ${child.exitCode}`);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from '@llm-gateway/testkit';
+import { stopChild } from './processes.ts';
 
 /** The Portkey AI gateway (`@portkey-ai/gateway`, a bench dev dependency) in its own process. */
 export interface PortkeyGateway {
@@ -31,13 +32,7 @@ export async function startPortkeyGateway(timeoutMs = 30_000): Promise<PortkeyGa
   const child = spawn(process.execPath, [portkeyCli(), `--port=${port}`, '--headless'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-    });
+  const stop = () => stopChild(child);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig, type Config } from '@llm-gateway/shared';
+import { ConfigError, createLogger, exitOnConfigError, loadConfigOrExit } from '@llm-gateway/shared';
 import { createGateway } from './gateway.ts';
 import { startServer } from './server.ts';
 import { shutDownGracefully } from './shutdown.ts';
@@ -8,14 +8,7 @@ import { shutDownGracefully } from './shutdown.ts';
  * `pnpm start:api` (LLM_ROLE=api: the HTTP front end only).
  */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    createLogger().fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);
-    process.exit(78); // EX_CONFIG
-  }
+  const config = loadConfigOrExit();
   const role = config.role === 'api' ? 'api' : 'all';
   const log = createLogger({ level: config.logLevel, base: { role } });
   const gateway = await createGateway({ config, log, role });
@@ -49,10 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    createLogger().fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);
-    process.exit(78);
-  }
+  if (error instanceof ConfigError) exitOnConfigError(error);
   createLogger().fatal({ err: error }, 'llm-gateway failed to start');
   process.exit(1);
 });

@@ -15,3 +15,4 @@ export * from './metrics.ts';
 export * from './model-table.ts';
 export * from './auth/api-keys.ts';
 export * from './text-tokens.ts';
+export * from './load-config-or-exit.ts';

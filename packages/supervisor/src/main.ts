@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { ConfigError, createKeyRing, createLogger, createMetrics, loadConfig, parseApiKeys, type Config } from '@llm-gateway/shared';
+import { ConfigError, createKeyRing, createLogger, createMetrics, exitOnConfigError, loadConfigOrExit, parseApiKeys } from '@llm-gateway/shared';
 import { createStatusApp } from './http/status-app.ts';
 import { queueConcurrency, startQueueConsumer } from './queue/queue-consumer.ts';
 import { redisKeys } from './queue/protocol.ts';
@@ -14,14 +14,7 @@ const DEFAULT_REDIS_URL = 'redis://localhost:6379';
  * its own probes on PORT (default 5006), and leaves the cluster cleanly on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    createLogger().fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);
-    process.exit(78); // EX_CONFIG
-  }
+  const config = loadConfigOrExit();
   const redisUrl = config.redisUrl ?? DEFAULT_REDIS_URL;
   const log = createLogger({ level: config.logLevel, base: { role: 'supervisor' } });
   // A stray rejection from a Redis client must not take the sessions down with it.
@@ -75,11 +68,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    // E.g. a backend of the routing table without its settings: a configuration error too.
-    createLogger().fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);
-    process.exit(78);
-  }
+  // E.g. a backend of the routing table without its settings: a configuration error too.
+  if (error instanceof ConfigError) exitOnConfigError(error);
   createLogger().fatal({ error: error instanceof Error ? error.message : String(error) }, 'supervisor failed to start');
   process.exit(1);
 });
