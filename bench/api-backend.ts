@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { loadTest, sequentialLatency, type BenchRequest, type LatencySummary, type LoadSummary } from './lib/measure.ts';
 import { startPortkeyGateway } from './lib/portkey-gateway.ts';
 import { startBenchProcess } from './lib/processes.ts';
@@ -34,36 +33,6 @@ interface PathFigures {
   loads: LoadSummary[];
 }
 
-/**
- * Time to the first body byte of a streamed answer, `count` requests one after another on one
- * keep-alive socket (microsecond timer).
- */
-async function timeToFirstByte(request: BenchRequest, count = 300, warmup = 50): Promise<LatencySummary> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const once = () =>
-    new Promise<number>((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      let first: number | undefined;
-      const outgoing = http.request(new URL(request.url), { method: 'POST', agent, headers: { 'content-type': 'application/json', ...request.headers } }, (response) => {
-        response.on('data', () => {
-          first ??= Number(process.hrtime.bigint() - started) / 1e6;
-        });
-        response.on('end', () => {
-          if ((response.statusCode ?? 500) >= 400 || first === undefined) reject(new Error(`status ${response.statusCode}`));
-          else resolve(first);
-        });
-      });
-      outgoing.on('error', reject);
-      outgoing.end(request.body);
-    });
-  for (let index = 0; index < warmup; index++) await once();
-  const samples: number[] = [];
-  for (let index = 0; index < count; index++) samples.push(await once());
-  agent.destroy();
-  samples.sort((a, b) => a - b);
-  const at = (fraction: number) => samples[Math.min(samples.length - 1, Math.floor(samples.length * fraction))]!;
-  return { p50: at(0.5), p99: at(0.99), count };
-}
 
 /**
  * Issue 5's benchmark, all paths in one run against one fake Anthropic API in its own process:
@@ -106,7 +75,7 @@ export async function benchApiBackend(options: ApiBackendBenchOptions = {}): Pro
     ];
     const figures: PathFigures[] = [];
     for (const path of paths) {
-      figures.push({ name: path.name, latency: await sequentialLatency(path.request), firstByte: await timeToFirstByte(path.streamRequest), loads: [] });
+      figures.push({ name: path.name, latency: await sequentialLatency(path.request), firstByte: await sequentialLatency(path.streamRequest, 300, 50, 'first-byte'), loads: [] });
     }
     for (let round = 0; round < rounds; round++) {
       for (const [index, path] of paths.entries()) figures[index]!.loads.push(await loadTest(path.request, connections, durationSeconds));

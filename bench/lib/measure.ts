@@ -39,22 +39,33 @@ function percentile(sorted: readonly number[], fraction: number): number {
 
 /**
  * Latency at one connection with microsecond resolution (autocannon rounds to whole
- * milliseconds): `count` requests one after another on one keep-alive socket.
+ * milliseconds): `count` requests one after another on one keep-alive socket, timed to the last
+ * byte of the answer, or to its first byte (time to first streamed byte).
  */
-export async function sequentialLatency(request: BenchRequest, count = 2_000, warmup = 200): Promise<LatencySummary> {
+export async function sequentialLatency(
+  request: BenchRequest,
+  count = 2_000,
+  warmup = 200,
+  until: 'last-byte' | 'first-byte' = 'last-byte',
+): Promise<LatencySummary> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const target = new URL(request.url);
   const once = () =>
     new Promise<number>((resolve, reject) => {
       const started = process.hrtime.bigint();
+      const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
       const outgoing = http.request(
         target,
         { method: request.method ?? 'POST', agent, headers: { 'content-type': 'application/json', ...request.headers } },
         (response) => {
-          response.resume();
+          let firstByte: number | undefined;
+          response.on('data', () => {
+            firstByte ??= elapsed();
+          });
           response.on('end', () => {
-            if ((response.statusCode ?? 500) >= 400) reject(new Error(`status ${response.statusCode}`));
-            else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+            const value = until === 'first-byte' ? firstByte : elapsed();
+            if ((response.statusCode ?? 500) >= 400 || value === undefined) reject(new Error(`status ${response.statusCode}`));
+            else resolve(value);
           });
         },
       );
