@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createLineSplitter } from './line-splitter.ts';
-import { createListeners, type HostExit, type ProcessHost, type SpawnHostOptions } from './process-host.ts';
+import { createExitLatch, createListeners, type HostExit, type ProcessHost, type SpawnHostOptions } from './process-host.ts';
 
 /** Hosts the CLI on plain pipes: stdin, stdout and stderr of an ordinary child process. */
 export function spawnPipeHost(options: SpawnHostOptions): ProcessHost {
@@ -10,31 +10,25 @@ export function spawnPipeHost(options: SpawnHostOptions): ProcessHost {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines = createListeners<string>();
-  const exits = createListeners<HostExit>();
+  const latch = createExitLatch();
   const stdout = createLineSplitter((line) => lines.emit(line));
   const stderr = createLineSplitter((line) => lines.emit(line));
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   // A write after the CLI died must not crash the gateway: the exit is reported instead.
   child.stdin.on('error', () => {});
-  let exit: HostExit | undefined;
-  const exited = new Promise<HostExit>((resolve) => {
-    const finish = (value: HostExit) => {
-      if (exit) return;
-      exit = value;
-      stdout.flush();
-      stderr.flush();
-      exits.emit(value);
-      lines.clear();
-      exits.clear();
-      resolve(value);
-    };
-    child.once('exit', (code, signal) => finish({ code, signal }));
-    // ENOENT / EACCES: spawn failed; there is no process to wait for.
-    child.once('error', (error) => {
-      lines.emit(`spawn failed: ${error.message}`);
-      finish({ code: null, signal: null });
-    });
+  const finish = (value: HostExit) => {
+    if (latch.exit) return;
+    stdout.flush();
+    stderr.flush();
+    latch.settle(value);
+    lines.clear();
+  };
+  child.once('exit', (code, signal) => finish({ code, signal }));
+  // ENOENT / EACCES: spawn failed; there is no process to wait for.
+  child.once('error', (error) => {
+    lines.emit(`spawn failed: ${error.message}`);
+    finish({ code: null, signal: null });
   });
   return {
     kind: 'pipe',
@@ -42,23 +36,16 @@ export function spawnPipeHost(options: SpawnHostOptions): ProcessHost {
       return child.pid ?? null;
     },
     write(data) {
-      if (!exit && child.stdin.writable) child.stdin.write(data);
+      if (!latch.exit && child.stdin.writable) child.stdin.write(data);
     },
     onLine: (listener) => lines.add(listener),
-    onExit(listener) {
-      if (exit) {
-        const value = exit;
-        queueMicrotask(() => listener(value));
-        return () => {};
-      }
-      return exits.add(listener);
-    },
+    onExit: latch.onExit,
     kill(signal = 'SIGTERM') {
-      if (exit) return;
+      if (latch.exit) return;
       // End of input is how the CLI expects a stream-json session to finish.
       child.stdin.end();
       child.kill(signal);
     },
-    exited,
+    exited: latch.exited,
   };
 }

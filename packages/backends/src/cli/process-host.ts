@@ -53,3 +53,40 @@ export function createListeners<T>() {
     },
   };
 }
+
+/**
+ * The exit of a hosted process, reported once: subscribers before it get it as it happens,
+ * subscribers after it get it on the next microtask, and `exited` resolves with it.
+ */
+export function createExitLatch() {
+  const listeners = createListeners<HostExit>();
+  let exit: HostExit | undefined;
+  let resolveExited: (exit: HostExit) => void = () => {};
+  const exited = new Promise<HostExit>((resolve) => {
+    resolveExited = resolve;
+  });
+  return {
+    /** The exit, once it has happened. */
+    get exit(): HostExit | undefined {
+      return exit;
+    },
+    exited,
+    /** Records the exit and tells every subscriber; later calls are ignored. Returns whether it was the first. */
+    settle(value: HostExit): boolean {
+      if (exit) return false;
+      exit = value;
+      listeners.emit(value);
+      listeners.clear();
+      resolveExited(value);
+      return true;
+    },
+    onExit(listener: (exit: HostExit) => void): () => void {
+      if (exit) {
+        const value = exit;
+        queueMicrotask(() => listener(value));
+        return () => {};
+      }
+      return listeners.add(listener);
+    },
+  };
+}

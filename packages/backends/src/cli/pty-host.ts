@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import type * as NodePty from 'node-pty';
 import { createLineSplitter } from './line-splitter.ts';
-import { createListeners, type HostExit, type ProcessHost, type SpawnHostOptions } from './process-host.ts';
+import { createExitLatch, createListeners, type ProcessHost, type SpawnHostOptions } from './process-host.ts';
 
 const require = createRequire(import.meta.url);
 let nodePty: typeof NodePty | undefined;
@@ -50,11 +50,10 @@ export function spawnPtyHost(options: SpawnHostOptions): ProcessHost {
     env,
   });
   const lines = createListeners<string>();
-  const exits = createListeners<HostExit>();
+  const latch = createExitLatch();
   let cliPid: number | null = null;
   let ready = false;
   let queued = '';
-  let exit: HostExit | undefined;
 
   const splitter = createLineSplitter((line) => {
     if (!ready && line.includes(READY_MARKER)) {
@@ -68,19 +67,13 @@ export function spawnPtyHost(options: SpawnHostOptions): ProcessHost {
     lines.emit(line);
   });
   const dataSubscription = terminal.onData((chunk) => splitter.push(chunk));
-  let exitSubscription: NodePty.IDisposable | undefined;
-  const exited = new Promise<HostExit>((resolve) => {
-    exitSubscription = terminal.onExit(({ exitCode, signal }) => {
-      splitter.flush();
-      exit = { code: signal ? null : exitCode, signal: signal ? (SIGNAL_NAMES.get(signal) ?? String(signal)) : null };
-      exits.emit(exit);
-      // Every subscription to the child's events is disposed when it exits.
-      dataSubscription.dispose();
-      exitSubscription?.dispose();
-      lines.clear();
-      exits.clear();
-      resolve(exit);
-    });
+  const exitSubscription = terminal.onExit(({ exitCode, signal }) => {
+    splitter.flush();
+    latch.settle({ code: signal ? null : exitCode, signal: signal ? (SIGNAL_NAMES.get(signal) ?? String(signal)) : null });
+    // Every subscription to the child's events is disposed when it exits.
+    dataSubscription.dispose();
+    exitSubscription.dispose();
+    lines.clear();
   });
 
   return {
@@ -89,21 +82,14 @@ export function spawnPtyHost(options: SpawnHostOptions): ProcessHost {
       return cliPid ?? terminal.pid;
     },
     write(data) {
-      if (exit) return;
+      if (latch.exit) return;
       if (ready) terminal.write(data);
       else queued += data;
     },
     onLine: (listener) => lines.add(listener),
-    onExit(listener) {
-      if (exit) {
-        const value = exit;
-        queueMicrotask(() => listener(value));
-        return () => {};
-      }
-      return exits.add(listener);
-    },
+    onExit: latch.onExit,
     kill(signal = 'SIGTERM') {
-      if (exit) return;
+      if (latch.exit) return;
       // The pty's shell leads its own process group: signal the shell, `cat` and the CLI together.
       try {
         process.kill(-terminal.pid, signal);
@@ -111,6 +97,6 @@ export function spawnPtyHost(options: SpawnHostOptions): ProcessHost {
         terminal.kill(signal);
       }
     },
-    exited,
+    exited: latch.exited,
   };
 }
