@@ -3,7 +3,7 @@ import type { ChatRequest, StreamPart } from '@llm-gateway/shared';
 import type { Backend, BackendCallOptions, BackendSession, SessionBackend } from '../backend.ts';
 import { CLAUDE_MODELS } from '../models.ts';
 import { parseMockDirectives } from './mock-directives.ts';
-import { lastUserText, mockReply } from './mock-reply.ts';
+import { lastUserText, mockReply, mockReplyTo } from './mock-reply.ts';
 
 export interface MockBackendOptions {
   /** Latency before each answer (`LLM_MOCK_DELAY_MS`). @defaultValue 0 */
@@ -24,7 +24,7 @@ export function createMockBackend(options: MockBackendOptions = {}): Backend & S
   return {
     name: 'mock',
     models: () => models,
-    stream: (request, callOptions) => mockReply(request, callOptions.signal, { delayMs }),
+    stream: (request, callOptions) => mockReply(request, callOptions.signal, { delayMs, stream: callOptions.stream }),
     createSession: () => createMockSession({ delayMs, startDelayMs }),
   };
 }
@@ -41,20 +41,16 @@ function createMockSession(options: { delayMs: number; startDelayMs: number }): 
     exitListeners.clear();
   };
 
-  async function* run(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
-    if (!alive) throw new Error('mock session has stopped');
+  // Not a generator itself: without a crash directive the session hands out the reply's own
+  // generator, one layer less for every part (measured).
+  function run(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
+    if (!alive) return failing(new Error('mock session has stopped'));
     model = request.model;
-    const crash = parseMockDirectives(lastUserText(request)).crash === true;
-    for await (const part of mockReply(request, callOptions.signal, { delayMs: options.delayMs })) {
-      yield part;
-      // A crash directive kills the session after its first output, like a CLI dying mid-answer.
-      if (crash && part.type === 'text-delta') {
-        exit('mock session crashed');
-        throw new Error('mock session crashed mid-answer');
-      }
-    }
+    const prompt = lastUserText(request);
+    const directives = parseMockDirectives(prompt);
+    const parts = mockReplyTo(request, prompt, directives, callOptions.signal, { delayMs: options.delayMs, stream: callOptions.stream });
+    return directives.crash === true ? crashAfterFirstDelta(parts, exit) : parts;
   }
-
   return {
     pid: null,
     get model() {
@@ -78,4 +74,20 @@ function createMockSession(options: { delayMs: number; startDelayMs: number }): 
       return () => exitListeners.delete(listener);
     },
   };
+}
+
+/** Throws when first read, as a generator that fails at once does. */
+async function* failing(error: Error): AsyncGenerator<StreamPart> {
+  throw error;
+}
+
+/** A crash directive kills the session after its first output, like a CLI dying mid-answer. */
+async function* crashAfterFirstDelta(parts: AsyncGenerator<StreamPart>, exit: (reason: string) => void): AsyncGenerator<StreamPart> {
+  for await (const part of parts) {
+    yield part;
+    if (part.type === 'text-delta') {
+      exit('mock session crashed');
+      throw new Error('mock session crashed mid-answer');
+    }
+  }
 }

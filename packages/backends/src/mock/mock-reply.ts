@@ -1,11 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayError, countTextTokens, truncateToTokens, type ChatMessage, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
-import { parseMockDirectives } from './mock-directives.ts';
+import { GatewayError, truncateToTokens, type ChatMessage, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
+import { parseMockDirectives, type MockDirectives } from './mock-directives.ts';
+import { createTokenCountMemo } from './token-count-memo.ts';
 
 export interface MockReplyOptions {
   /** Latency before the first part. @defaultValue 0 */
   delayMs?: number;
+  /** `BackendCallOptions.stream`: `false` lets a plain answer come as one text delta. @defaultValue undefined (stream) */
+  stream?: boolean;
 }
+
+// The same prompts recur (tests, benchmarks): counting each message and reply anew cost more CPU
+// than the rest of the mock path together (measured).
+const countTextTokens = createTokenCountMemo();
 
 /** The text of the last user message: what the mock answers to. */
 export function lastUserText(request: ChatRequest): string {
@@ -46,9 +53,19 @@ export function splitIntoDeltas(text: string): string[] {
 /**
  * One mock answer as a stream of parts. Stops quietly when `signal` aborts: the caller knows why.
  */
-export async function* mockReply(request: ChatRequest, signal: AbortSignal, options: MockReplyOptions = {}): AsyncGenerator<StreamPart> {
+export function mockReply(request: ChatRequest, signal: AbortSignal, options: MockReplyOptions = {}): AsyncGenerator<StreamPart> {
   const prompt = lastUserText(request);
-  const directives = parseMockDirectives(prompt);
+  return mockReplyTo(request, prompt, parseMockDirectives(prompt), signal, options);
+}
+
+/** {@link mockReply} once the prompt and its directives are known (a pooled session reads them too). */
+export async function* mockReplyTo(
+  request: ChatRequest,
+  prompt: string,
+  directives: MockDirectives,
+  signal: AbortSignal,
+  options: MockReplyOptions,
+): AsyncGenerator<StreamPart> {
   const delayMs = (options.delayMs ?? 0) + (directives.delayMs ?? 0);
   try {
     if (directives.hang) await sleep(2 ** 31 - 1, undefined, { signal });
@@ -69,7 +86,7 @@ export async function* mockReply(request: ChatRequest, signal: AbortSignal, opti
     return;
   }
   const { text, truncated } = limitTokens(mockReplyText(prompt, directives.words), request.maxTokens);
-  const deltas = splitIntoDeltas(text);
+  const deltas = wholeAnswer(options, directives) ? [text] : splitIntoDeltas(text);
   let emitted = 0;
   for (const delta of deltas) {
     if (signal.aborted) return;
@@ -89,6 +106,14 @@ export async function* mockReply(request: ChatRequest, signal: AbortSignal, opti
   }
   yield { type: 'usage', usage: { promptTokens, completionTokens: countTextTokens(text) } };
   yield { type: 'finish', finishReason: truncated ? 'length' : 'stop' };
+}
+
+/**
+ * Whether the answer may come as one text delta: nobody watches it arrive (not streamed) and no
+ * directive counts or paces deltas. Each word delta travelled through four generator layers.
+ */
+function wholeAnswer(options: MockReplyOptions, directives: MockDirectives): boolean {
+  return options.stream === false && directives.failAfter === undefined && directives.chunkDelayMs === undefined;
 }
 
 /** Cuts an answer at `maxTokens`, as a model stops when it reaches the limit. */
