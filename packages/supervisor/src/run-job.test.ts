@@ -151,3 +151,50 @@ describe('runJob with fallbacks', () => {
     expect(log).toEqual(['cli:start']);
   });
 });
+
+describe('runJob with the caller’s controller handed over', () => {
+  /** An executor that hands out a backend answering only when its signal aborts, and records the signal. */
+  function hangingExecutor(seen: AbortSignal[]): Executor {
+    return async (_request, signal) => {
+      seen.push(signal);
+      return {
+        sessionId: 'hang-session',
+        parts: (async function* (): AsyncGenerator<StreamPart> {
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        })(),
+        done: () => {},
+      };
+    };
+  }
+
+  it('gives the backend the caller’s own signal and ends with the caller’s abort reason', async () => {
+    const seen: AbortSignal[] = [];
+    const controller = new AbortController();
+    const gone = new GatewayError('client_closed', 'gone');
+    const events = runJob(job(), controller.signal, { executor: hangingExecutor(seen), supervisorId: 'sup' }, controller);
+    expect((await events.next()).value).toMatchObject({ type: 'job-started' });
+    const next = events.next();
+    controller.abort(gone);
+    expect((await next).value).toEqual({ type: 'error', error: gone.toJSON() });
+    expect(seen).toEqual([controller.signal]);
+  });
+
+  it('aborts the handed controller itself when the deadline passes', async () => {
+    const controller = new AbortController();
+    const late = { ...job(), deadline: Date.now() + 20 };
+    const events = await collect(runJob(late, controller.signal, { executor: hangingExecutor([]), supervisorId: 'sup' }, controller));
+    expect(events.at(-1)).toEqual({ type: 'error', error: expect.objectContaining({ code: 'timeout' }) });
+    expect(controller.signal.reason).toMatchObject({ code: 'timeout' });
+  });
+
+  it('derives its own controller when the one handed over is not behind the signal', async () => {
+    const seen: AbortSignal[] = [];
+    const caller = new AbortController();
+    const events = runJob(job(), caller.signal, { executor: hangingExecutor(seen), supervisorId: 'sup' }, new AbortController());
+    await events.next();
+    const next = events.next();
+    caller.abort(new GatewayError('client_closed', 'gone'));
+    expect((await next).value).toMatchObject({ type: 'error', error: { code: 'client_closed' } });
+    expect(seen[0]).not.toBe(caller.signal);
+  });
+});

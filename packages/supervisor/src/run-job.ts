@@ -6,6 +6,7 @@ import {
   type CompletionJob,
   type JobEvent,
   type Logger,
+  type RunOptions,
   type StreamPart,
 } from '@llm-gateway/shared';
 import type { Backend, SessionBackend } from '@llm-gateway/backends';
@@ -100,13 +101,13 @@ export interface RunJobOptions {
  * With `job.fallbacks`, a backend that fails retryably before any output (an exhausted pool, an
  * upstream error) hands the job to the next one, and `job-started` waits until a backend answers.
  * Once output has started, a failure ends the job: an answer is never stitched from two backends.
+ *
+ * `owned`, the controller behind `signal` handed over by the caller ({@link RunOptions}), is
+ * aborted directly rather than through a derived controller.
  */
-export async function* runJob(job: CompletionJob, signal: AbortSignal, options: RunJobOptions): AsyncGenerator<JobEvent> {
+export async function* runJob(job: CompletionJob, signal: AbortSignal, options: RunJobOptions, owned?: AbortController): AsyncGenerator<JobEvent> {
   const { supervisorId, log, now = Date.now } = options;
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal.reason ?? new GatewayError('client_closed', 'The client closed the request.'));
-  signal.addEventListener('abort', onAbort, { once: true });
-  if (signal.aborted) onAbort();
+  const { controller, detach } = jobController(signal, owned);
   const remaining = job.deadline - now();
   const timer = setTimeout(
     () => controller.abort(new GatewayError('timeout', `The request did not finish within its timeout.`)),
@@ -144,13 +145,25 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
     yield { type: 'error', error: gatewayError.toJSON() };
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    detach();
     // Ends the backend's generator (its own cleanup runs), as leaving a `for await` would.
     await closeQuietly(parts);
     // A cancelled answer may still be running inside the session: stop it before anyone reuses it.
     if (outcome === 'failed' && !controller.signal.aborted) controller.abort(new GatewayError('client_closed', 'Job over.'));
     execution?.done(outcome);
   }
+}
+
+const NOTHING_TO_DETACH = () => {};
+
+/** The controller that stops the backend: `owned` when it is behind `signal`, else one that follows `signal`. */
+function jobController(signal: AbortSignal, owned: AbortController | undefined): { controller: AbortController; detach: () => void } {
+  if (owned !== undefined && owned.signal === signal) return { controller: owned, detach: NOTHING_TO_DETACH };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason ?? new GatewayError('client_closed', 'The client closed the request.'));
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  return { controller, detach: () => signal.removeEventListener('abort', onAbort) };
 }
 
 interface Started {

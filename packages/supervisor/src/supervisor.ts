@@ -9,6 +9,7 @@ import {
   type JobEvent,
   type Logger,
   type PoolSummary,
+  type RunOptions,
   type SessionInfo,
 } from '@llm-gateway/shared';
 import { hostname } from 'node:os';
@@ -45,7 +46,7 @@ export interface Supervisor {
   models(): readonly string[];
   /** Starts the pools' sessions; returns at once. */
   start(): void;
-  run(job: CompletionJob, signal: AbortSignal): AsyncIterable<JobEvent>;
+  run(job: CompletionJob, signal: AbortSignal, options?: RunOptions): AsyncIterable<JobEvent>;
   /** The sessions of every pool. */
   sessions(): SessionInfo[];
   /** Not ok when any pool has no working session. */
@@ -98,7 +99,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     start: () => {
       for (const pool of pools) pool.start();
     },
-    run: (job, signal) => runJob(job, signal, optionsFor(job.backend)),
+    run: (job, signal, options) => runJob(job, signal, optionsFor(job.backend), options?.controller),
     sessions: allSessions,
     health: () => {
       const reasons: string[] = [];

@@ -82,7 +82,7 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
 
   const cancel = new AbortController();
   const stopWatching = onClientGone(c, () => cancel.abort(new GatewayError('client_closed', 'The client closed the request.')));
-  const events = admission.track(deps.dispatcher.run(job, cancel.signal)[Symbol.asyncIterator]());
+  const events = admission.track(deps.dispatcher.run(job, cancel.signal, { controller: cancel })[Symbol.asyncIterator]());
 
   if (parsed.stream) {
     return streamCompletion(c, { identity, events, cancel, includeUsage: parsed.includeUsage, recorder, cleanup: stopWatching, deadline: job.deadline });

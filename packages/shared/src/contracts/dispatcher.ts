@@ -16,6 +16,17 @@ export interface DispatcherHealth {
   reason?: string;
 }
 
+/** How {@link Dispatcher.run} may treat the caller's cancellation. */
+export interface RunOptions {
+  /**
+   * The controller behind `signal`, handed over: a runner in this process may abort it itself
+   * (deadline, job over) instead of deriving another controller and listening to `signal`. A
+   * controller and its listener cost ~3.5 µs of CPU per job (Node 20, measured). Abort it only
+   * with a `GatewayError` reason. @defaultValue none: the runner derives its own
+   */
+  controller?: AbortController;
+}
+
 /**
  * Hands completion jobs to whoever runs them. Both implementations carry the same
  * {@link CompletionJob} and {@link JobEvent} values, so the API cannot tell them apart.
@@ -27,7 +38,7 @@ export interface Dispatcher {
    * event; a failure to admit the job (queue full, nobody to run it) is an `error` event too, so
    * the iterator never throws. Aborting `signal` cancels the job wherever it runs.
    */
-  run(job: CompletionJob, signal: AbortSignal): AsyncIterable<JobEvent>;
+  run(job: CompletionJob, signal: AbortSignal, options?: RunOptions): AsyncIterable<JobEvent>;
   /** Every session this dispatcher can see, across supervisors. */
   sessions(): Promise<SessionInfo[]>;
   health(): Promise<DispatcherHealth>;

@@ -8,7 +8,7 @@ import type { Supervisor } from '../supervisor.ts';
 export function createInProcessDispatcher(supervisor: Supervisor): Dispatcher {
   return {
     mode: 'in-process',
-    run: (job, signal) => supervisor.run(job, signal),
+    run: (job, signal, options) => supervisor.run(job, signal, options),
     sessions: async () => supervisor.sessions(),
     health: async () => {
       const health = supervisor.health();
