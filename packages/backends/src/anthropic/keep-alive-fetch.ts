@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { UpstreamResponse } from './upstream-response.ts';
 
 /** The `fetch` signature the Anthropic SDK calls. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -18,9 +19,10 @@ export interface KeepAliveFetchOptions {
 }
 
 /**
- * A minimal `fetch` over `undici.request` with a keep-alive pool. Global `fetch` halves a
- * gateway's throughput (WHATWG streams, Response objects; see facts/performance.md); this hands
- * the SDK a response whose body is the raw Node stream, which the SDK reads as an async iterable.
+ * A minimal `fetch` over an undici keep-alive `Agent`. Global `fetch` halves a gateway's
+ * throughput (WHATWG streams, Response objects; see facts/performance.md). This dispatches
+ * straight to the agent with {@link UpstreamResponse} as both handler and response, and hands
+ * undici the SDK's `Headers` as they are (undici iterates them) rather than copying them.
  * Only what the SDK uses is implemented: method, headers, string/Uint8Array bodies, signal.
  */
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepAliveFetch {
@@ -31,82 +33,28 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
 
   async function keepAliveFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const response = await request(url, {
-      dispatcher: agent,
-      method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
-      headers: toHeaderRecord(init.headers),
-      body: init.body as string | Uint8Array | null | undefined,
-      signal: init.signal ?? undefined,
-    });
-    const body = response.body;
-    const fetchResponse = {
-      ok: response.statusCode >= 200 && response.statusCode < 300,
-      status: response.statusCode,
-      statusText: '',
-      url,
-      redirected: false,
-      headers: new RecordHeaders(response.headers),
-      body,
-      bodyUsed: false,
-      json: () => body.json(),
-      text: () => body.text(),
-      arrayBuffer: () => body.arrayBuffer(),
-    };
-    return fetchResponse as unknown as Response;
+    if (init.signal?.aborted) throw init.signal.reason;
+    const response = new UpstreamResponse(url, init.signal ?? undefined);
+    const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+    agent.dispatch(
+      {
+        origin: pathStart === -1 ? url : url.slice(0, pathStart),
+        path: pathStart === -1 ? '/' : url.slice(pathStart),
+        method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: toDispatchHeaders(init.headers),
+        body: init.body as string | Uint8Array | null | undefined,
+      },
+      response,
+    );
+    return (await response.started) as unknown as Response;
   }
 
   return { fetch: keepAliveFetch, close: () => agent.close() };
 }
 
-function toHeaderRecord(headers: RequestInit['headers']): Record<string, string> {
-  const record: Record<string, string> = {};
-  if (headers === undefined || headers === null) return record;
-  if (headers instanceof Headers) {
-    headers.forEach((value, name) => (record[name] = value));
-  } else if (Array.isArray(headers)) {
-    for (const [name, value] of headers) record[name!.toLowerCase()] = value!;
-  } else {
-    for (const [name, value] of Object.entries(headers)) record[name.toLowerCase()] = String(value);
-  }
-  return record;
-}
-
-/** A read-only `Headers` over undici's header record, without `Headers`' per-entry validation. */
-class RecordHeaders {
-  readonly #values: Map<string, string>;
-
-  constructor(raw: Record<string, string | string[] | undefined>) {
-    this.#values = new Map();
-    for (const [name, value] of Object.entries(raw)) {
-      if (value !== undefined) this.#values.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
-    }
-  }
-
-  get(name: string): string | null {
-    return this.#values.get(name.toLowerCase()) ?? null;
-  }
-
-  has(name: string): boolean {
-    return this.#values.has(name.toLowerCase());
-  }
-
-  forEach(callback: (value: string, name: string) => void): void {
-    this.#values.forEach((value, name) => callback(value, name));
-  }
-
-  entries(): IterableIterator<[string, string]> {
-    return this.#values.entries();
-  }
-
-  keys(): IterableIterator<string> {
-    return this.#values.keys();
-  }
-
-  values(): IterableIterator<string> {
-    return this.#values.values();
-  }
-
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.#values.entries();
-  }
+/** undici takes a `Headers` or a record as it is; only an array of pairs needs reshaping. */
+function toDispatchHeaders(headers: RequestInit['headers']): Headers | Record<string, string> | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  if (Array.isArray(headers)) return Object.fromEntries(headers);
+  return headers as Headers | Record<string, string>;
 }
