@@ -81,7 +81,6 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler, AsyncIterab
   #resume: (() => void) | undefined;
   #paused = false;
   readonly #signal: AbortSignal | undefined;
-  readonly #onAbort = (): void => this.#abortWith(this.#signal?.reason);
 
   constructor(url: string, signal: AbortSignal | undefined) {
     this.url = url;
@@ -90,7 +89,14 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler, AsyncIterab
       this.#resolveStarted = resolve;
       this.#rejectStarted = reject;
     });
-    signal?.addEventListener('abort', this.#onAbort, { once: true });
+    // The object itself listens (`handleEvent`): a per-request arrow would cost a closure and,
+    // under tsx's keepNames, a `defineProperty` call.
+    signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** The request's signal fired. */
+  handleEvent(): void {
+    this.#abortWith(this.#signal?.reason);
   }
 
   get body(): AsyncIterableIterator<Buffer> {
@@ -201,6 +207,6 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler, AsyncIterab
   }
 
   #release(): void {
-    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal?.removeEventListener('abort', this);
   }
 }
