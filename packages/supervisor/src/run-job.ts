@@ -57,7 +57,8 @@ export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Exec
     return {
       sessionId: lease.id,
       parts: lease.session.run(request, { signal, log, stream: options?.stream }),
-      done: (outcome) => lease.release(outcome),
+      // Bound, not a named closure: tsx (keepNames) defines each closure's name per request.
+      done: lease.release.bind(lease),
     };
   };
 }

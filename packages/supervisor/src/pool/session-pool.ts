@@ -1,7 +1,8 @@
 import { GatewayError, randomId, type Logger, type SessionInfo } from '@llm-gateway/shared';
-import type { BackendSession, SessionBackend } from '@llm-gateway/backends';
+import type { SessionBackend } from '@llm-gateway/backends';
 import { isAssignable, transition, type SessionEvent, type SessionFinalStatus } from '../session/session-state.ts';
 import { toSessionInfo, type PooledSession } from './pooled-session.ts';
+import { PoolLease, type SessionLease } from './pool-lease.ts';
 import { RestartPolicy } from './restart-policy.ts';
 import { timeoutSignal, withTimeout } from './timeouts.ts';
 
@@ -38,13 +39,7 @@ export interface AcquireOptions {
   failFastWhenExhausted?: boolean;
 }
 
-/** A session handed to one job. Call `release` exactly once. */
-export interface SessionLease {
-  readonly id: string;
-  readonly session: BackendSession;
-  /** `succeeded`: reset and reuse. `failed`: the session is recycled. */
-  release(outcome: 'succeeded' | 'failed'): void;
-}
+export type { SessionLease };
 
 interface Waiter {
   resolve: (lease: SessionLease) => void;
@@ -329,17 +324,11 @@ export class SessionPool {
 
   #lease(entry: PooledSession): SessionLease {
     this.#apply(entry, 'job-assigned');
-    let released = false;
-    return {
-      id: entry.id,
-      session: entry.session,
-      release: (outcome) => {
-        if (released) return;
-        released = true;
-        this.#release(entry, outcome);
-      },
-    };
+    return new PoolLease(entry, this.#onRelease);
   }
+
+  // One function for every lease this pool hands out.
+  readonly #onRelease = (entry: PooledSession, outcome: 'succeeded' | 'failed') => this.#release(entry, outcome);
 
   #release(entry: PooledSession, outcome: 'succeeded' | 'failed'): void {
     entry.requests += 1;
