@@ -48,15 +48,21 @@ function sseData(value: unknown): string {
   return `data: ${JSON.stringify(value)}\n\n`;
 }
 
-function chunk(identity: CompletionIdentity, delta: Record<string, unknown>, finishReason: FinishReason | null): string {
+/** A `chat.completion.chunk` with the completion's id, time and model. */
+function chunkEvent(identity: CompletionIdentity, choices: unknown[], usage?: OpenAIUsage): string {
   return sseData({
     id: identity.id,
     object: 'chat.completion.chunk',
     created: identity.created,
     model: identity.model,
     system_fingerprint: null,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices,
+    ...(usage ? { usage } : {}),
   });
+}
+
+function chunk(identity: CompletionIdentity, delta: Record<string, unknown>, finishReason: FinishReason | null): string {
+  return chunkEvent(identity, [{ index: 0, delta, logprobs: null, finish_reason: finishReason }]);
 }
 
 /** The first chunk: OpenAI announces the role before any content. */
@@ -85,15 +91,7 @@ export function finishChunk(identity: CompletionIdentity, finishReason: FinishRe
 
 /** The usage chunk of `stream_options.include_usage`: empty `choices`, as OpenAI sends it. */
 export function usageChunk(identity: CompletionIdentity, usage: Usage): string {
-  return sseData({
-    id: identity.id,
-    object: 'chat.completion.chunk',
-    created: identity.created,
-    model: identity.model,
-    system_fingerprint: null,
-    choices: [],
-    usage: toOpenAIUsage(usage),
-  });
+  return chunkEvent(identity, [], toOpenAIUsage(usage));
 }
 
 /** A failure after the stream began: the OpenAI client raises it as an APIError. */

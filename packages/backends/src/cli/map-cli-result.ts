@@ -1,21 +1,13 @@
 import { GatewayError, type FinishReason, type Usage } from '@llm-gateway/shared';
+import { mapAnthropicStopReason } from '../anthropic/map-anthropic-stop-reason.ts';
 import type { CliResult } from './protocol.ts';
 
-/** The CLI's (the Messages API's) `stop_reason`, in OpenAI's words. */
+/**
+ * The CLI's `stop_reason` (the Messages API's own) in OpenAI's words. A `tool_use` stop cannot end
+ * an answer here: the CLI refuses the call and the model answers again, so it reads as `stop`.
+ */
 export function mapStopReason(stopReason: string | null | undefined): FinishReason {
-  switch (stopReason) {
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'refusal':
-      return 'content_filter';
-    // tool_use cannot end an answer here: the CLI refuses the call and the model answers again.
-    case 'end_turn':
-    case 'stop_sequence':
-    case 'pause_turn':
-    default:
-      return 'stop';
-  }
+  return mapAnthropicStopReason(stopReason, false);
 }
 
 /** Usage from a `result` line. Cached and cache-writing input tokens count as prompt tokens too. */
