@@ -18,8 +18,8 @@ export { EventBatcher, type EventBatcherOptions } from './queue/event-batcher.ts
 export { createJobProcessor, type JobProcessorOptions } from './queue/job-processor.ts';
 export {
   QUEUE_NAME,
-  decodeReplyBatch,
-  encodeReplyBatch,
+  decodeReplyMessage,
+  encodeReplyMessage,
   isCompletionJob,
   redisKeys,
   type RedisKeys,

@@ -23,6 +23,22 @@ describe('EventBatcher', () => {
     expect(batches[1]).toEqual([delta('b'), delta('c'), delta('d')]);
   });
 
+  it('holds a non-streamed job\'s events until its terminal event, or until a batch is full', async () => {
+    const batches: JobEvent[][] = [];
+    const batcher = new EventBatcher({ send: async (events) => void batches.push(events), flushIntervalMs: 5, maxEvents: 3, streaming: false });
+    batcher.push({ type: 'job-started', sessionId: 's', supervisor: 'x' });
+    batcher.push(delta('a'));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(batches).toEqual([]);
+    batcher.push(delta('b'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toHaveLength(1);
+    batcher.push(delta('c'));
+    batcher.push(finish);
+    await batcher.close();
+    expect(batches).toEqual([[{ type: 'job-started', sessionId: 's', supervisor: 'x' }, delta('a'), delta('b')], [delta('c'), finish]]);
+  });
+
   it('sends the terminal event at once with what is pending, in order', async () => {
     const batches: JobEvent[][] = [];
     const batcher = new EventBatcher({ send: async (events) => void batches.push(events), flushIntervalMs: 1_000 });

@@ -12,17 +12,25 @@ export interface EventBatcherOptions {
   flushIntervalMs?: number;
   /** A batch this large is sent at once. @defaultValue 256 */
   maxEvents?: number;
+  /**
+   * Whether the client reads the answer as it is produced. When it does not (a non-streamed
+   * request waits for the whole answer anyway), events wait for the terminal event or for
+   * `maxEvents`: a short answer is one Redis message instead of two, and a supervisor that dies
+   * mid-answer leaves nothing behind, so the job can run again elsewhere. @defaultValue true
+   */
+  streaming?: boolean;
 }
 
 /**
  * Collects a job's events into batches. The terminal event is sent at once with whatever is
- * pending; the first output goes out after the current burst of events; everything after it waits
- * at most `flushIntervalMs`. Batches never overlap, so the receiver sees events in push order.
+ * pending; for a streaming client the first output goes out after the current burst of events and
+ * everything after it waits at most `flushIntervalMs`. Batches never overlap, so the receiver sees events in push order.
  */
 export class EventBatcher {
   readonly #send: (events: JobEvent[]) => Promise<void>;
   readonly #flushIntervalMs: number;
   readonly #maxEvents: number;
+  readonly #streaming: boolean;
   #pending: JobEvent[] = [];
   #cancelTimer: (() => void) | undefined;
   #outputSent = false;
@@ -34,6 +42,7 @@ export class EventBatcher {
     this.#send = options.send;
     this.#flushIntervalMs = options.flushIntervalMs ?? 4;
     this.#maxEvents = options.maxEvents ?? 256;
+    this.#streaming = options.streaming ?? true;
   }
 
   /** Batches sent so far (or being sent). */
@@ -52,7 +61,7 @@ export class EventBatcher {
       this.flush();
       return;
     }
-    if (this.#cancelTimer) return;
+    if (this.#cancelTimer || !this.#streaming) return;
     if (this.#outputSent) {
       const timer = setTimeout(() => this.flush(), this.#flushIntervalMs);
       this.#cancelTimer = () => clearTimeout(timer);

@@ -3,7 +3,8 @@ import { ERROR_CODES, GatewayError, isTerminalEvent, type JobEvent, type Logger 
 import type { Supervisor } from '../supervisor.ts';
 import type { CancelRegistry } from './cancel-registry.ts';
 import { EventBatcher } from './event-batcher.ts';
-import { encodeReplyBatch, isCompletionJob } from './protocol.ts';
+import { isCompletionJob } from './protocol.ts';
+import { ReplyPublisher } from './reply-publisher.ts';
 
 export interface JobProcessorOptions {
   supervisor: Pick<Supervisor, 'run'>;
@@ -22,13 +23,15 @@ export interface JobProcessorOptions {
 
 /**
  * The BullMQ processor of a supervisor: runs a queued completion job on the supervisor and
- * publishes its events, batched, to the reply channel named by the job. Backend failures are
+ * publishes its events, batched, to the reply channel named by the job (with other jobs' batches
+ * of the same turn for the same channel). Backend failures are
  * reported to the client as events; for BullMQ the job then fails, unrecoverably when its input
  * can never succeed. Jobs are never retried after a failure (a retry could answer twice); only
  * BullMQ's stalled-job recovery runs a job again, after its supervisor died.
  */
 export function createJobProcessor(options: JobProcessorOptions) {
-  const { supervisor, cancels, publish, flushIntervalMs = 4, drainTimeoutMs = 2_000, log } = options;
+  const { supervisor, cancels, flushIntervalMs = 4, drainTimeoutMs = 2_000, log } = options;
+  const replies = new ReplyPublisher({ publish: options.publish });
   // Two parameters on purpose: BullMQ then skips its per-job AbortController (measurable at
   // thousands of jobs per second). Shutdown cancels jobs through the cancel registry instead.
   return async (queued: Job): Promise<null> => {
@@ -42,9 +45,10 @@ export function createJobProcessor(options: JobProcessorOptions) {
     const controller = cancels.register(job.id);
     const batcher = new EventBatcher({
       flushIntervalMs,
+      streaming: job.stream,
       send: async (events) => {
         try {
-          await publish(channel, encodeReplyBatch({ job: job.id, attempt, events }));
+          await replies.send(channel, { job: job.id, attempt, events });
         } catch (error) {
           // Nobody can hear this job any more: stop it and free its session.
           controller.abort(new GatewayError('backend_unavailable', 'Lost the connection to Redis.'));

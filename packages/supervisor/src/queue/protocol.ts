@@ -5,7 +5,8 @@ import { BACKEND_NAMES, type CompletionJob, type JobEvent, type SessionInfo } fr
  *
  * - A job is a BullMQ job on queue {@link QUEUE_NAME}: its data is the {@link CompletionJob}
  *   unchanged, its name is the reply channel of the API replica that holds the client.
- * - A supervisor publishes the job's events to that channel in {@link ReplyBatch}es.
+ * - A supervisor publishes the job's events to that channel in {@link ReplyBatch}es, the batches
+ *   of one event-loop turn in one message.
  * - An API replica cancels a job by publishing its id on the cancel channel.
  * - Each supervisor keeps a {@link SupervisorRecord} under a key that expires unless renewed.
  */
@@ -43,21 +44,33 @@ export interface ReplyBatch {
   events: JobEvent[];
 }
 
-export function encodeReplyBatch(batch: ReplyBatch): string {
-  return JSON.stringify(batch);
+/**
+ * One reply message: the batches of one or more jobs bound for the same API replica. A supervisor
+ * publishes the batches of one event-loop turn together (see `ReplyPublisher`).
+ */
+export function encodeReplyMessage(batches: readonly ReplyBatch[]): string {
+  return JSON.stringify(batches.length === 1 ? batches[0] : batches);
 }
 
-/** Parses a reply message; undefined for anything that is not one (it is then ignored). */
-export function decodeReplyBatch(message: string): ReplyBatch | undefined {
+/**
+ * Parses a reply message: one batch (as older supervisors send) or a list of them. What is not a
+ * batch is left out (and so ignored).
+ */
+export function decodeReplyMessage(message: string): ReplyBatch[] {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(message);
-    if (typeof value !== 'object' || value === null) return undefined;
-    const batch = value as Partial<ReplyBatch>;
-    if (typeof batch.job !== 'string' || typeof batch.attempt !== 'number' || !Array.isArray(batch.events)) return undefined;
-    return batch as ReplyBatch;
+    value = JSON.parse(message);
   } catch {
-    return undefined;
+    return [];
   }
+  if (!Array.isArray(value)) return isReplyBatch(value) ? [value] : [];
+  return value.filter(isReplyBatch);
+}
+
+function isReplyBatch(value: unknown): value is ReplyBatch {
+  if (typeof value !== 'object' || value === null) return false;
+  const batch = value as Partial<ReplyBatch>;
+  return typeof batch.job === 'string' && typeof batch.attempt === 'number' && Array.isArray(batch.events);
 }
 
 /** What a supervisor tells the cluster about itself on every heartbeat. */

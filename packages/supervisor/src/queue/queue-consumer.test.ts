@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import { completionId, createLogger, loadConfig, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
 import { testRedisUrl, uniquePrefix } from '@llm-gateway/testkit';
 import { createSupervisor, type Supervisor } from '../supervisor.ts';
-import { decodeReplyBatch, QUEUE_NAME, redisKeys } from './protocol.ts';
-import { startQueueConsumer, type QueueConsumer } from './queue-consumer.ts';
+import { decodeReplyMessage, QUEUE_NAME, redisKeys } from './protocol.ts';
+import { splitConcurrency, startQueueConsumer, type QueueConsumer } from './queue-consumer.ts';
 import { readSupervisorRecords, startRegistryHeartbeat } from './registry.ts';
 
 const log = createLogger({ level: 'silent' });
@@ -34,6 +34,15 @@ function completionJob(text: string): CompletionJob {
   };
 }
 
+describe('splitConcurrency', () => {
+  it('shares the jobs among at most the given workers, evenly and without an empty one', () => {
+    expect(splitConcurrency(32, 4)).toEqual([8, 8, 8, 8]);
+    expect(splitConcurrency(6, 4)).toEqual([2, 2, 1, 1]);
+    expect(splitConcurrency(2, 4)).toEqual([1, 1]);
+    expect(splitConcurrency(1, 4)).toEqual([1]);
+  });
+});
+
 describe('the supervisor’s queue consumer', () => {
   const prefix = uniquePrefix();
   const keys = redisKeys(prefix);
@@ -53,8 +62,7 @@ describe('the supervisor’s queue consumer', () => {
     subscriber = new Redis(testRedisUrl());
     await subscriber.subscribe(keys.replyChannel('test'));
     subscriber.on('message', (_channel: string, message: string) => {
-      const batch = decodeReplyBatch(message);
-      if (batch) replies.set(batch.job, [...(replies.get(batch.job) ?? []), ...batch.events]);
+      for (const batch of decodeReplyMessage(message)) replies.set(batch.job, [...(replies.get(batch.job) ?? []), ...batch.events]);
     });
   });
   afterAll(async () => {

@@ -45,6 +45,21 @@ export interface QueueConsumer {
 const DIRECT_BACKEND_CONCURRENCY = 32;
 
 /**
+ * BullMQ workers per supervisor. One worker takes jobs one Redis round trip at a time (it awaits
+ * each fetch before the next), which capped a supervisor of the stateless api backend below what
+ * its CPU could serve (`pnpm bench -- api`, split mode: the machine stayed a quarter idle). Several
+ * workers in one process fetch in parallel; they share the Redis connection, each adds a blocking one.
+ */
+const MAX_FETCH_LOOPS = 4;
+
+/** `total` jobs shared among at most `parts` workers, as evenly as whole numbers allow (none empty). */
+export function splitConcurrency(total: number, parts: number): number[] {
+  const count = Math.max(1, Math.min(parts, total));
+  const base = Math.floor(total / count);
+  return Array.from({ length: count }, (_, index) => base + (index < total % count ? 1 : 0));
+}
+
+/**
  * Jobs a supervisor takes at once: the sessions (warm and overflow) of each pooled backend it
  * hosts, plus a fixed share per stateless one. Taking more would park jobs in this supervisor's
  * pool while another supervisor has free sessions.
@@ -81,36 +96,36 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
     if (cancels.cancel(jobId)) log.debug({ jobId }, 'job cancelled by the API');
   });
 
-  const worker = new Worker(
-    QUEUE_NAME,
-    createJobProcessor({
-      supervisor,
-      cancels,
-      publish: (channel, message) => publisher.publish(channel, message),
-      flushIntervalMs,
-      log,
-    }),
-    {
+  const processor = createJobProcessor({
+    supervisor,
+    cancels,
+    publish: (channel, message) => publisher.publish(channel, message),
+    flushIntervalMs,
+    log,
+  });
+  let lastErrorLog = 0;
+  const workers = splitConcurrency(concurrency, MAX_FETCH_LOOPS).map((share) => {
+    const worker = new Worker(QUEUE_NAME, processor, {
       connection: workerConnection,
       prefix,
       name: supervisor.id,
-      concurrency,
+      concurrency: share,
       lockDuration: Math.max(1_000, Math.round(heartbeatIntervalMs * 2.5)),
       stalledInterval: Math.max(250, heartbeatIntervalMs),
       // One recovery after a supervisor died; a job that kills supervisors twice is dropped.
       maxStalledCount: 1,
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100, age: 3_600 },
-    },
-  );
-  let lastErrorLog = 0;
-  worker.on('error', (error) => {
-    // BullMQ reports every failed command while Redis is away; one line per few seconds is enough.
-    if (Date.now() - lastErrorLog < 5_000) return;
-    lastErrorLog = Date.now();
-    log.warn({ error: error.message }, 'queue worker error');
+    });
+    worker.on('error', (error) => {
+      // BullMQ reports every failed command while Redis is away; one line per few seconds is enough.
+      if (Date.now() - lastErrorLog < 5_000) return;
+      lastErrorLog = Date.now();
+      log.warn({ error: error.message }, 'queue worker error');
+    });
+    worker.on('stalled', (jobId) => log.warn({ jobId }, 'a job of a dead supervisor is queued again'));
+    return worker;
   });
-  worker.on('stalled', (jobId) => log.warn({ jobId }, 'a job of a dead supervisor is queued again'));
 
   const startedAt = new Date().toISOString();
   const record = (): SupervisorRecord => {
@@ -136,7 +151,7 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
   let closing: Promise<void> | undefined;
   const close = async (graceMs = 10_000) => {
     await heartbeat.stop();
-    const closed = worker.close();
+    const closed = Promise.all(workers.map((worker) => worker.close()));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), graceMs)));
     if ((await Promise.race([closed.then(() => 'closed' as const), expired])) === 'expired') {

@@ -20,6 +20,7 @@ import {
   redisKeys,
   type SupervisorRecord,
 } from '@llm-gateway/supervisor';
+import { EnqueueBatcher } from './enqueue-batcher.ts';
 import { JobInbox } from './job-inbox.ts';
 import { QueueAdmission } from './queue-admission.ts';
 import { ReplyRouter } from './reply-router.ts';
@@ -68,6 +69,10 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100, age: 3_600 } },
   });
   queue.on('error', (error) => log.debug({ error: error.message }, 'queue error'));
+  const enqueue = new EnqueueBatcher<CompletionJob>({
+    // A pipeline costs more than a lone add (ioredis copies every script onto it).
+    addBulk: (entries) => (entries.length === 1 ? queue.add(entries[0]!.name, entries[0]!.data, entries[0]!.opts) : queue.addBulk(entries)),
+  });
   const router = new ReplyRouter({ subscriber, channel: replyChannel, log });
   const admission = new QueueAdmission({
     count: () => queue.getJobCountByTypes('wait', 'prioritized'),
@@ -124,7 +129,7 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     );
     enqueued = true;
     // The reply channel (job name) tells the supervisor where to send the events.
-    queue.add(replyChannel, job, { jobId: job.id }).catch((error: unknown) => {
+    enqueue.add(replyChannel, job, job.id).catch((error: unknown) => {
       log.warn({ jobId: job.id, error: String(error) }, 'could not enqueue the job');
       inbox.fail(unavailable('The job queue (Redis) is unreachable.'));
     });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { GatewayError, type Logger } from '@llm-gateway/shared';
-import { decodeReplyBatch } from '@llm-gateway/supervisor';
+import { decodeReplyMessage } from '@llm-gateway/supervisor';
 import type { JobInbox } from './job-inbox.ts';
 
 export interface ReplyRouterOptions {
@@ -99,9 +99,7 @@ export class ReplyRouter {
   }
 
   #route(message: string): void {
-    const batch = decodeReplyBatch(message);
-    if (!batch) return;
     // A job this replica no longer waits for (cancelled, timed out): its late events are dropped.
-    this.#inboxes.get(batch.job)?.deliver(batch.attempt, batch.events);
+    for (const batch of decodeReplyMessage(message)) this.#inboxes.get(batch.job)?.deliver(batch.attempt, batch.events);
   }
 }
