@@ -23,6 +23,8 @@ interface Path {
   name: string;
   request: BenchRequest;
   streamRequest: BenchRequest;
+  /** The processes that serve this path (their CPU per request is reported). */
+  pids: number[];
 }
 
 interface PathFigures {
@@ -58,8 +60,9 @@ export async function benchApiBackend(options: ApiBackendBenchOptions = {}): Pro
     running.push(portkey);
 
     const anthropicHeaders = { 'x-api-key': API_KEY, 'anthropic-version': '2023-06-01' };
-    const openai = (name: string, url: string, body: object, headers: Record<string, string> = {}): Path => ({
+    const openai = (name: string, url: string, pids: number[], body: object, headers: Record<string, string> = {}): Path => ({
       name,
+      pids,
       request: { url: `${url}/v1/chat/completions`, body: JSON.stringify(body), headers },
       streamRequest: { url: `${url}/v1/chat/completions`, body: JSON.stringify({ ...body, stream: true }), headers },
     });
@@ -68,17 +71,18 @@ export async function benchApiBackend(options: ApiBackendBenchOptions = {}): Pro
         name: 'fake Anthropic, called directly',
         request: { url: `${fake.url}/v1/messages`, body: JSON.stringify(ANTHROPIC_BODY), headers: anthropicHeaders },
         streamRequest: { url: `${fake.url}/v1/messages`, body: JSON.stringify({ ...ANTHROPIC_BODY, stream: true }), headers: anthropicHeaders },
+        pids: [fake.child.pid!],
       },
-      openai('gateway embedded (api backend)', embedded.url, OPENAI_BODY),
-      openai('gateway split (API → Redis → supervisor)', split.url, OPENAI_BODY),
-      openai('Portkey 1.15 (anthropic provider)', portkey.url, PORTKEY_BODY, portkey.anthropicHeaders(fake.url, API_KEY)),
+      openai('gateway embedded (api backend)', embedded.url, [embedded.child.pid!], OPENAI_BODY),
+      openai('gateway split (API → Redis → supervisor)', split.url, split.pids, OPENAI_BODY),
+      openai('Portkey 1.15 (anthropic provider)', portkey.url, [portkey.pid], PORTKEY_BODY, portkey.anthropicHeaders(fake.url, API_KEY)),
     ];
     const figures: PathFigures[] = [];
     for (const path of paths) {
       figures.push({ name: path.name, latency: await sequentialLatency(path.request), firstByte: await sequentialLatency(path.streamRequest, 300, 50, 'first-byte'), loads: [] });
     }
     for (let round = 0; round < rounds; round++) {
-      for (const [index, path] of paths.entries()) figures[index]!.loads.push(await loadTest(path.request, connections, durationSeconds));
+      for (const [index, path] of paths.entries()) figures[index]!.loads.push(await loadTest(path.request, connections, durationSeconds, path.pids));
     }
     return report(figures, { durationSeconds, connections, rounds });
   } finally {
@@ -94,6 +98,7 @@ function median(values: number[]): number {
 
 function report(paths: PathFigures[], run: { durationSeconds: number; connections: number; rounds: number }): BenchSection {
   const throughput = (path: PathFigures) => median(path.loads.map((load) => load.requestsPerSecond));
+  const cpuPerRequest = (path: PathFigures) => median(path.loads.map((load) => load.cpuMicrosPerRequest ?? Number.NaN));
   const rows = paths.map((path) => [
     path.name,
     fixed(path.latency.p50, 3),
@@ -103,24 +108,28 @@ function report(paths: PathFigures[], run: { durationSeconds: number; connection
     fixed(throughput(path), 0),
     path.loads.map((load) => fixed(load.requestsPerSecond, 0)).join(' / '),
     median(path.loads.map((load) => load.p99)),
+    fixed(cpuPerRequest(path), 0),
     path.loads.reduce((sum, load) => sum + load.errors + load.non2xx, 0),
   ]);
   const [direct, embedded, split, portkey] = paths as [PathFigures, PathFigures, PathFigures, PathFigures];
   const embeddedRatio = throughput(embedded) / throughput(portkey);
   const splitRatio = throughput(split) / throughput(portkey);
   const firstByteShare = embedded.firstByte.p50 / portkey.firstByte.p50;
+  const cpuRatio = (path: PathFigures) => cpuPerRequest(portkey) / cpuPerRequest(path);
   const verdict = (met: boolean) => (met ? 'met' : '**not met**');
   const markdown = [
     table(
-      ['path', 'p50 ms (1 conn.)', 'p99 ms (1 conn.)', 'first streamed byte p50 ms', 'first byte p99 ms', `req/s at ${run.connections} conn. (median)`, 'req/s per round', `p99 ms at ${run.connections}`, 'errors'],
+      ['path', 'p50 ms (1 conn.)', 'p99 ms (1 conn.)', 'first streamed byte p50 ms', 'first byte p99 ms', `req/s at ${run.connections} conn. (median)`, 'req/s per round', `p99 ms at ${run.connections}`, 'server CPU µs/request (median)', 'errors'],
       rows,
     ),
     '',
     `Non-streaming requests unless noted. 1 connection: 2,000 sequential requests on one keep-alive socket after 200 warm-up (microsecond timer). First byte: 300 sequential streamed requests. Throughput: autocannon, ${run.connections} connections, ${run.durationSeconds} s, ${run.rounds} rounds taking turns across the paths; the median counts.`,
     `The fake Anthropic API runs in its own process; so do Portkey (its CLI, \`--headless\`, its @hono/node-server pinned to 1.13.5) and each gateway process.`,
+    `Server CPU per request (user + system from /proc, during the throughput runs): the fake's process; the gateway's process; the split gateway's API process, supervisor process and redis-server together; Portkey's process. Everything shares the machine's 2 cores with autocannon, so req/s follows the path's CPU per request once a process (or, in split mode, the machine) is saturated.`,
     '',
     `- Embedded gateway vs Portkey at ${run.connections} connections: **${fixed(embeddedRatio, 2)}×** (target ≥ 4×: ${verdict(embeddedRatio >= 4)}).`,
     `- Split gateway vs Portkey at ${run.connections} connections: **${fixed(splitRatio, 2)}×** (target ≥ 3×: ${verdict(splitRatio >= 3)}).`,
+    `- Portkey's CPU per request over the gateway's: embedded **${fixed(cpuRatio(embedded), 2)}×**, split (all three processes) **${fixed(cpuRatio(split), 2)}×**.`,
     `- First streamed byte, embedded gateway: **${fixed(embedded.firstByte.p50, 3)} ms** vs Portkey's ${fixed(portkey.firstByte.p50, 3)} ms = ${fixed(firstByteShare * 100, 0)} % (target ≤ 33 %: ${verdict(firstByteShare <= 1 / 3)}); split: ${fixed(split.firstByte.p50, 3)} ms.`,
     `- The embedded gateway adds ${fixed(embedded.latency.p50 - direct.latency.p50, 3)} ms p50 at 1 connection over calling the fake directly (Portkey: ${fixed(portkey.latency.p50 - direct.latency.p50, 3)} ms).`,
   ].join('\n');
@@ -128,7 +137,7 @@ function report(paths: PathFigures[], run: { durationSeconds: number; connection
     title: 'API backend: gateway (OpenAI → Anthropic translation) vs the upstream called directly and vs Portkey',
     markdown,
     headlines: [
-      `api backend at ${run.connections} connections: ${fixed(throughput(embedded), 0)} req/s embedded (${fixed(embeddedRatio, 1)}× Portkey's ${fixed(throughput(portkey), 0)}), ${fixed(throughput(split), 0)} req/s split (${fixed(splitRatio, 1)}×)`,
+      `api backend at ${run.connections} connections: ${fixed(throughput(embedded), 0)} req/s embedded (${fixed(embeddedRatio, 1)}× Portkey's ${fixed(throughput(portkey), 0)}; target 4×), ${fixed(throughput(split), 0)} req/s split (${fixed(splitRatio, 1)}×; target 3×); CPU per request ${fixed(cpuPerRequest(embedded), 0)} µs embedded, ${fixed(cpuPerRequest(split), 0)} µs split (3 processes), ${fixed(cpuPerRequest(portkey), 0)} µs Portkey`,
       `api backend first streamed byte: ${fixed(embedded.firstByte.p50, 2)} ms vs Portkey's ${fixed(portkey.firstByte.p50, 2)} ms; adds ${fixed(embedded.latency.p50 - direct.latency.p50, 3)} ms p50 at 1 connection over the upstream called directly`,
     ],
   };

@@ -81,8 +81,14 @@ export async function sequentialLatency(
 }
 
 /** Throughput and latency under `connections` concurrent keep-alive connections (autocannon). */
-export async function loadTest(request: BenchRequest, connections: number, durationSeconds = 5, serverPid?: number): Promise<LoadSummary> {
-  const cpuBefore = serverPid === undefined ? 0 : processCpuMicros(serverPid);
+/**
+ * autocannon against `request`. With `serverPids`, also the CPU those processes spent per request
+ * (together: a split gateway is several processes).
+ */
+export async function loadTest(request: BenchRequest, connections: number, durationSeconds = 5, serverPids?: number | readonly number[]): Promise<LoadSummary> {
+  const pids = serverPids === undefined ? [] : typeof serverPids === 'number' ? [serverPids] : serverPids;
+  const cpu = () => pids.reduce((sum, pid) => sum + processCpuMicros(pid), 0);
+  const cpuBefore = cpu();
   const result = await autocannon({
     url: request.url,
     method: request.method ?? 'POST',
@@ -99,8 +105,8 @@ export async function loadTest(request: BenchRequest, connections: number, durat
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
-  if (serverPid !== undefined && result.requests.total > 0) {
-    summary.cpuMicrosPerRequest = (processCpuMicros(serverPid) - cpuBefore) / result.requests.total;
+  if (pids.length > 0 && result.requests.total > 0) {
+    summary.cpuMicrosPerRequest = (cpu() - cpuBefore) / result.requests.total;
   }
   return summary;
 }

@@ -8,6 +8,7 @@ import { stopChild } from './processes.ts';
 /** The Portkey AI gateway (`@portkey-ai/gateway`, a bench dev dependency) in its own process. */
 export interface PortkeyGateway {
   url: string;
+  pid: number;
   /** Headers that make Portkey translate to Anthropic's Messages API at `anthropicUrl`. */
   anthropicHeaders(anthropicUrl: string, apiKey: string): Record<string, string>;
   stop(): Promise<void>;
@@ -51,6 +52,7 @@ export async function startPortkeyGateway(timeoutMs = 30_000): Promise<PortkeyGa
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     anthropicHeaders: (anthropicUrl, apiKey) => ({
       'x-portkey-provider': 'anthropic',
       'x-portkey-custom-host': `${anthropicUrl}/v1`,

@@ -8,6 +8,8 @@ import { REPO_ROOT, startBenchProcess } from './processes.ts';
 export interface SplitGateway {
   /** The API process's base URL. */
   url: string;
+  /** The API process, the supervisor process and redis-server: what the split gateway spends. */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export async function startSplitGateway(env: Record<string, string>, timeoutMs =
     const supervisor = spawnSupervisor({ ...roleEnv, PORT: String(await freePort()) });
     stops.push(() => stopChild(supervisor));
     await waitForSupervisor(api.url, supervisor, env.LLM_BACKEND === 'mock' || env.LLM_BACKEND === 'cli', timeoutMs);
-    return { url: api.url, stop };
+    return { url: api.url, pids: [api.child.pid!, supervisor.pid!, redis.pid!], stop };
   } catch (error) {
     await stop();
     throw error;
