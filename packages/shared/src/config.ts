@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BACKEND_NAMES } from './contracts/job.ts';
+import { ContextWindows, parseContextWindows } from './context-windows.ts';
 import { loadModelTable, type ModelTable } from './model-table.ts';
 
 /**
@@ -50,6 +51,7 @@ const environmentSchema = z.object({
   LLM_MAX_MESSAGES: int(1).default(2048),
   LLM_MAX_PROMPT_CHARS: int(1).default(1_000_000),
   LLM_CONTEXT_WINDOW: int(0).default(200_000),
+  LLM_CONTEXT_WINDOWS: optionalText,
   LLM_TOKENIZER_THREADS: int(0).max(64).default(2),
   LLM_SHUTDOWN_GRACE: seconds.default(25),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
@@ -120,6 +122,8 @@ export interface Config {
   maxPromptChars: number;
   /** Prompt plus `max_tokens` over this many tokens gets 400 `context_length_exceeded`; 0 turns the check off. */
   contextWindowTokens: number;
+  /** The window of each model: `LLM_CONTEXT_WINDOWS` entries, `contextWindowTokens` for the rest. */
+  contextWindows: ContextWindows;
   /** Worker threads that count the tokens of large prompts off the event loop; 0 counts inline. */
   tokenizerThreads: number;
   shutdownGraceMs: number;
@@ -192,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessages: e.LLM_MAX_MESSAGES,
     maxPromptChars: e.LLM_MAX_PROMPT_CHARS,
     contextWindowTokens: e.LLM_CONTEXT_WINDOW,
+    contextWindows: new ContextWindows(parseContextWindows(e.LLM_CONTEXT_WINDOWS), e.LLM_CONTEXT_WINDOW),
     tokenizerThreads: e.LLM_TOKENIZER_THREADS,
     shutdownGraceMs: e.LLM_SHUTDOWN_GRACE * 1000,
     redisUrl: e.REDIS_URL,

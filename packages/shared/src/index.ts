@@ -1,4 +1,5 @@
 export * from './config.ts';
+export * from './context-windows.ts';
 export * from './contracts/chat-request.ts';
 export * from './contracts/dispatcher.ts';
 export * from './contracts/job.ts';

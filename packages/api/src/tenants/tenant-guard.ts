@@ -126,11 +126,11 @@ function admit(context: AdmitContext, c: Context<GatewayEnv>, request: ChatReque
   if (log.isLevelEnabled('debug')) log.debug({ requestId: c.get('requestId'), tenant, messages: request.messages }, 'chat completion prompt');
   const tenantLimits = limits.limitsFor(tenant);
   const useCache = cache !== undefined && wantsCache(c.req.header(CACHE_HEADER), request);
-  const window = config.contextWindowTokens;
+  const window = config.contextWindows.forModel(request.model);
   const mightOverflow = window > 0 && promptTokenUpperBound(size) + (request.maxTokens ?? 0) > window;
   const limited = limiter !== undefined && (tenantLimits.rpm > 0 || tenantLimits.tpm > 0);
   if (!useCache && !mightOverflow && !limited) return BYPASS;
-  return admitConfigured(context, c, request, { tenant, size, tenantLimits, useCache, mightOverflow });
+  return admitConfigured(context, c, request, { tenant, size, tenantLimits, useCache, mightOverflow, window });
 }
 
 interface AdmitState {
@@ -139,11 +139,13 @@ interface AdmitState {
   tenantLimits: RateLimits;
   useCache: boolean;
   mightOverflow: boolean;
+  /** The model's context window in tokens; 0 when unchecked. */
+  window: number;
 }
 
 async function admitConfigured(context: AdmitContext, c: Context<GatewayEnv>, request: ChatRequest, state: AdmitState): Promise<Admission> {
   const { config, cache } = context;
-  const { tenant, size, tenantLimits } = state;
+  const { tenant, size, tenantLimits, window } = state;
   let key: string | undefined;
   if (state.useCache) {
     key = cacheKey(tenant, request);
@@ -160,7 +162,6 @@ async function admitConfigured(context: AdmitContext, c: Context<GatewayEnv>, re
 
   let estimate: number | undefined;
   const completionTokens = request.maxTokens ?? 0;
-  const window = config.contextWindowTokens;
   if (tenantLimits.tpm > 0 || state.mightOverflow) {
     estimate = await context.countTokens(request, size);
     if (window > 0 && estimate + completionTokens > window) throw contextLengthError(window, estimate, completionTokens);

@@ -117,3 +117,34 @@ describe('prompt caps and the context window', () => {
     expect((await chat(gateway.app, ask('lorem ipsum '.repeat(50)))).status).toBe(200);
   });
 });
+
+describe('context windows per model (LLM_CONTEXT_WINDOWS)', () => {
+  let gateway: Gateway;
+  beforeAll(async () => {
+    gateway = await inProcessGateway({
+      LLM_MODELS: 'local-small=mock,local-big=mock,local-*=mock',
+      LLM_CONTEXT_WINDOWS: 'local-small=100,local-*=1000,claude-haiku=0',
+      LLM_CONTEXT_WINDOW: '300',
+    });
+  });
+  afterAll(() => gateway?.close());
+
+  const prompt = ask('lorem ipsum dolor sit amet '.repeat(40)); // ~200 tokens
+
+  it('checks each model against its own window: an exact entry, then the longest prefix, then LLM_CONTEXT_WINDOW', async () => {
+    const small = await chat(gateway.app, { ...prompt, model: 'local-small' });
+    expect(await expectError(small, 400, 'context_length_exceeded', 'messages')).toMatch(/maximum context length is 100 tokens/);
+    expect((await chat(gateway.app, { ...prompt, model: 'local-big' })).status).toBe(200);
+    const long = ask('lorem ipsum dolor sit amet '.repeat(300)); // ~1,500 tokens
+    expect(await expectError(await chat(gateway.app, { ...long, model: 'local-big' }), 400, 'context_length_exceeded', 'messages')).toMatch(
+      /maximum context length is 1000 tokens/,
+    );
+    expect(await expectError(await chat(gateway.app, { ...long, model: 'claude-sonnet' }), 400, 'context_length_exceeded', 'messages')).toMatch(
+      /maximum context length is 300 tokens/,
+    );
+  });
+
+  it('leaves a model with a window of 0 unchecked', async () => {
+    expect((await chat(gateway.app, { ...ask('lorem ipsum dolor sit amet '.repeat(300)), model: 'claude-haiku' })).status).toBe(200);
+  });
+});
