@@ -41,6 +41,26 @@ describe('prompt token estimates', () => {
     expect(await createPromptTokenCounter()(chat)).toBe(countPromptTokens(chat));
   });
 
+  it('counts each image at most what a provider charges for one (85 with detail low), in the estimate and its bound', async () => {
+    const text = request({ messages: [{ role: 'user', content: 'Describe these.' }] });
+    const images = request({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Describe these.' },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } },
+          ],
+        },
+      ],
+    });
+    expect(promptSize(images)).toMatchObject({ chars: promptSize(text).chars, imageTokens: 1_600 + 85 });
+    const count = createPromptTokenCounter();
+    expect((await count(images)) - (await count(text))).toBe(1_685);
+    expect(promptTokenUpperBound(promptSize(images)) - promptTokenUpperBound(promptSize(text))).toBe(1_685);
+  });
+
   it('bounds the count from above without a tokenizer', () => {
     for (const text of ['hello world', '日本語のテキスト', '😀😀😀', ' '.repeat(100), prose(5_000)]) {
       const chat = request({ messages: [{ role: 'user', content: text }] });

@@ -7,6 +7,19 @@ export interface PromptSize {
   messages: number;
   /** Total length of the texts {@link promptTexts} returns, in UTF-16 code units. */
   chars: number;
+  /** What the images of the user messages count for, in tokens ({@link imageTokens}). */
+  imageTokens: number;
+}
+
+/**
+ * An image's tokens as the estimate counts them, without fetching or decoding it: at most what
+ * either provider charges for one. Anthropic scales an image to ~1.15 megapixels at most, about
+ * 1,600 tokens (width × height / 750); OpenAI's high detail is 85 + 170 per 512-pixel tile, at most
+ * ~1,450, and low detail a flat 85. So an estimate never falls short because of images; TPM is
+ * corrected to the real usage once the answer reports it.
+ */
+export function imageTokens(detail: 'auto' | 'low' | 'high' | undefined): number {
+  return detail === 'low' ? 85 : 1_600;
 }
 
 function messageText(message: ChatMessage): string {
@@ -50,15 +63,20 @@ export function promptTexts(request: ChatRequest): string[] {
 /** Runs on every request: a loop over the messages, no allocation. */
 export function promptSize(request: ChatRequest): PromptSize {
   let chars = 0;
-  for (const message of request.messages) chars += messageLength(message);
+  let images = 0;
+  for (const message of request.messages) {
+    chars += messageLength(message);
+    if (message.role !== 'user') continue;
+    for (const part of message.content) if (part.type === 'image') images += imageTokens(part.detail);
+  }
   // Tool definitions are usually small and rare: measuring them exactly needs their JSON.
   if (request.tools) chars += JSON.stringify(request.tools).length;
-  return { messages: request.messages.length, chars };
+  return { messages: request.messages.length, chars, imageTokens: images };
 }
 
-/** OpenAI's chat framing: 3 tokens to prime the answer, 4 around each message (as the mock counts). */
+/** OpenAI's chat framing: 3 tokens to prime the answer, 4 around each message (as the mock counts); and the images. */
 function framing(prompt: PromptSize): number {
-  return 3 + 4 * prompt.messages;
+  return 3 + 4 * prompt.messages + prompt.imageTokens;
 }
 
 /**
