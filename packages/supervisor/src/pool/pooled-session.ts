@@ -17,6 +17,21 @@ export interface PooledSession {
   disposeExit: () => void;
 }
 
+/** The record of a session just created; the pool sets `disposeExit` once it listens for the exit. */
+export function newPooledSession(id: string, session: BackendSession, overflow: boolean): PooledSession {
+  return {
+    id,
+    session,
+    status: 'starting',
+    overflow,
+    requests: 0,
+    startedAt: new Date(),
+    lastUsedAt: null,
+    pinging: false,
+    disposeExit: () => {},
+  };
+}
+
 /** A session as `GET /sessions` lists it. */
 export function toSessionInfo(entry: PooledSession, backend: BackendName, supervisor: string): SessionInfo {
   const info: SessionInfo = {
@@ -33,4 +48,11 @@ export function toSessionInfo(entry: PooledSession, backend: BackendName, superv
   if (entry.overflow) info.overflow = true;
   if (entry.error !== undefined) info.error = entry.error;
   return info;
+}
+
+/** Every session still in the pool, as `GET /sessions` lists them. */
+export function listSessionInfo(sessions: ReadonlyMap<string, PooledSession>, backend: BackendName, supervisor: string): SessionInfo[] {
+  return [...sessions.values()]
+    .filter((entry) => entry.status !== 'stopped')
+    .map((entry) => toSessionInfo(entry, backend, supervisor));
 }
