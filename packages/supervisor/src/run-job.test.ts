@@ -198,3 +198,52 @@ describe('runJob with the caller’s controller handed over', () => {
     expect(seen[0]).not.toBe(caller.signal);
   });
 });
+
+describe('how runJob reports a job’s end to its session', () => {
+  /** A backend that answers `before`, then waits for its signal (or ends, or fails) as told. */
+  function executor(outcomes: string[], before: StreamPart[], then: 'wait' | 'end' | 'throw'): Executor {
+    return async (_request, signal) => ({
+      sessionId: 's',
+      parts: (async function* (): AsyncGenerator<StreamPart> {
+        yield* before;
+        if (then === 'end') return;
+        if (then === 'throw') throw new Error('the process died');
+        if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      })(),
+      done: (outcome) => outcomes.push(outcome),
+    });
+  }
+
+  it('cancelled: the client went away, or stopped reading, while the backend was answering', async () => {
+    const outcomes: string[] = [];
+    const controller = new AbortController();
+    const events = runJob(job(), controller.signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'wait'), supervisorId: 'sup' });
+    await events.next(); // job-started
+    await events.next(); // the delta
+    const rest = collect(events);
+    controller.abort(new GatewayError('client_closed', 'gone'));
+    expect((await rest).map((event) => event.type)).toEqual(['error']);
+    const early = runJob(job(), new AbortController().signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'wait'), supervisorId: 'sup' });
+    await early.next();
+    await early.next();
+    await early.return(undefined);
+    expect(outcomes).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('failed: the backend reported an error, threw, or ended without finishing', async () => {
+    const outcomes: string[] = [];
+    const signal = new AbortController().signal;
+    await collect(runJob(job(), signal, { executor: executor(outcomes, [failure('upstream_error')], 'wait'), supervisorId: 'sup' }));
+    await collect(runJob(job(), signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'throw'), supervisorId: 'sup' }));
+    await collect(runJob(job(), signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'end'), supervisorId: 'sup' }));
+    expect(outcomes).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it('succeeded: the answer finished, even if the consumer stops at the finish part', async () => {
+    const outcomes: string[] = [];
+    const events = runJob(job(), new AbortController().signal, { executor: executor(outcomes, answer('hi'), 'wait'), supervisorId: 'sup' });
+    for await (const event of events) if (event.type === 'finish') break;
+    expect(outcomes).toEqual(['succeeded']);
+  });
+});
+

@@ -10,14 +10,15 @@ import {
   type StreamPart,
 } from '@llm-gateway/shared';
 import type { Backend, SessionBackend } from '@llm-gateway/backends';
+import type { JobOutcome } from './pool/pool-lease.ts';
 import type { SessionPool } from './pool/session-pool.ts';
 
 /** Something that can take one request: a pooled session, or a stateless backend. */
 export interface Execution {
   sessionId: string | null;
   parts: AsyncIterable<StreamPart>;
-  /** Called once when the job is over: a failed or cancelled job never reuses its session. */
-  done(outcome: 'succeeded' | 'failed'): void;
+  /** Called once when the job is over: a failed job never reuses its session, a cancelled one only after a reset. */
+  done(outcome: JobOutcome): void;
 }
 
 /** How one execution should go. */
@@ -116,7 +117,9 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
   );
   let execution: Execution | undefined;
   let parts: AsyncIterator<StreamPart> | undefined;
-  let outcome: 'succeeded' | 'failed' = 'failed';
+  // Cancelled until the backend finishes or fails: the job may be stopped from outside (its
+  // signal, the deadline, a consumer that stops reading) at any await below.
+  let outcome: JobOutcome = 'cancelled';
   try {
     let pending: IteratorResult<StreamPart> | undefined;
     let backend = job.backend;
@@ -130,15 +133,21 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
     for (;;) {
       const next = pending ?? (await parts.next());
       pending = undefined;
-      if (next.done || controller.signal.aborted) break;
+      if (controller.signal.aborted) break;
+      if (next.done) {
+        outcome = 'failed';
+        break;
+      }
       const part = next.value;
       // Decided before yielding: a consumer that stops at the terminal event never resumes us.
       if (part.type === 'finish') outcome = 'succeeded';
+      else if (part.type === 'error') outcome = 'failed';
       yield part;
       if (part.type === 'finish' || part.type === 'error') return;
     }
     yield { type: 'error', error: abortError(controller.signal, 'The backend ended the answer without finishing it.').toJSON() };
   } catch (error) {
+    if (!controller.signal.aborted) outcome = 'failed';
     if (!(error instanceof GatewayError) && !controller.signal.aborted) {
       log?.error({ jobId: job.id, requestId: job.requestId, error: error instanceof Error ? error.message : String(error) }, 'backend failed');
     }
@@ -149,8 +158,8 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
     detach();
     // Ends the backend's generator (its own cleanup runs), as leaving a `for await` would.
     await closeQuietly(parts);
-    // A cancelled answer may still be running inside the session: stop it before anyone reuses it.
-    if (outcome === 'failed' && !controller.signal.aborted) controller.abort(new GatewayError('client_closed', 'Job over.'));
+    // An unfinished answer may still be running inside the session: stop it before anyone reuses it.
+    if (outcome !== 'succeeded' && !controller.signal.aborted) controller.abort(new GatewayError('client_closed', 'Job over.'));
     execution?.done(outcome);
   }
 }

@@ -71,7 +71,7 @@ describe.each(['pipe', 'pty'] as const)('CLI session on the %s host', (host) => 
     await session.reset();
   });
 
-  it('cancels an answer with the interrupt control: the upstream call is dropped, the process lives on', async () => {
+  it('cancels an answer with the interrupt control: the upstream call is dropped, the process lives on and forgets it after a reset', async () => {
     harness.fake.enqueue({ kind: 'hang' });
     const controller = new AbortController();
     const disconnected = harness.fake.waitForDisconnect();
@@ -87,6 +87,10 @@ describe.each(['pipe', 'pty'] as const)('CLI session on the %s host', (host) => 
     await session.ping();
     expect(harness.fake.requests.length).toBe(requests); // the keep-alive spends no tokens
     expect((await collectAnswer(session.run(userRequest('still here?'), { signal: never() }))).text).toBe('echo: still here?');
+    // The pool reuses a cancelled session after this reset: the interrupted prompt must be gone.
+    const bodies = promptBodies(harness.fake).slice(requests);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).not.toContain('never answered');
     await session.reset();
   });
 

@@ -1,12 +1,21 @@
 import type { BackendSession } from '@llm-gateway/backends';
 import type { PooledSession } from './pooled-session.ts';
 
+/**
+ * How a job ended, for the session that ran it:
+ * - `succeeded`: the answer finished;
+ * - `cancelled`: stopped from outside (the client left, the deadline passed) while the backend was
+ *   sound; the session was told to stop (the CLI's interrupt);
+ * - `failed`: the backend failed or ended the answer unfinished.
+ */
+export type JobOutcome = 'succeeded' | 'cancelled' | 'failed';
+
 /** A session handed to one job. Call `release` exactly once. */
 export interface SessionLease {
   readonly id: string;
   readonly session: BackendSession;
-  /** `succeeded`: reset and reuse. `failed`: the session is recycled. */
-  release(outcome: 'succeeded' | 'failed'): void;
+  /** `succeeded` and `cancelled`: reset (verified) and reuse. `failed`: the session is recycled. */
+  release(outcome: JobOutcome): void;
 }
 
 /**
@@ -18,7 +27,7 @@ export class PoolLease implements SessionLease {
 
   constructor(
     private readonly entry: PooledSession,
-    private readonly onRelease: (entry: PooledSession, outcome: 'succeeded' | 'failed') => void,
+    private readonly onRelease: (entry: PooledSession, outcome: JobOutcome) => void,
   ) {}
 
   get id(): string {
@@ -29,7 +38,7 @@ export class PoolLease implements SessionLease {
     return this.entry.session;
   }
 
-  release(outcome: 'succeeded' | 'failed'): void {
+  release(outcome: JobOutcome): void {
     if (this.#released) return;
     this.#released = true;
     this.onRelease(this.entry, outcome);

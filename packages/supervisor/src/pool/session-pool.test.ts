@@ -76,6 +76,21 @@ describe('SessionPool', () => {
     await pool.stop();
   });
 
+  it('resets a session whose job was cancelled, rather than paying a cold start for it', async () => {
+    const { backend, pool, statuses } = setup({ size: 1 });
+    pool.start();
+    await flush();
+    const cancelled = await pool.acquire(never());
+    cancelled.release('cancelled');
+    expect(statuses()).toEqual(['resetting']);
+    await flush();
+    expect(statuses()).toEqual(['ready']);
+    expect((await pool.acquire(never())).session).toBe(cancelled.session);
+    expect(backend.sessions).toHaveLength(1);
+    expect(backend.sessions[0]!.calls).toEqual(['start', 'reset']);
+    await pool.stop();
+  });
+
   it('recycles a session whose reset fails or hangs', async () => {
     const { backend, pool } = setup({ size: 1 });
     pool.start();
@@ -90,6 +105,12 @@ describe('SessionPool', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(backend.sessions[1]!.stopped).toBe(true);
     expect(backend.sessions).toHaveLength(3);
+    // A cancelled job's session too: its interrupted turn may never end.
+    backend.sessions[2]!.resetBehavior = () => new Promise(() => {});
+    (await pool.acquire(never())).release('cancelled');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(backend.sessions[2]!.stopped).toBe(true);
+    expect(backend.sessions).toHaveLength(4);
     await pool.stop();
   });
 

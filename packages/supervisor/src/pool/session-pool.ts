@@ -3,7 +3,7 @@ import type { SessionBackend } from '@llm-gateway/backends';
 import { transition, type SessionEvent } from '../session/session-state.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { listSessionInfo, newPooledSession, type PooledSession } from './pooled-session.ts';
-import { PoolLease, type SessionLease } from './pool-lease.ts';
+import { PoolLease, type JobOutcome, type SessionLease } from './pool-lease.ts';
 import { RestartPolicy } from './restart-policy.ts';
 import { findReady, hasLive, overflowOutlook, pruneFailed, type OverflowOutlook } from './session-census.ts';
 import type { AcquireOptions, SessionPoolOptions } from './session-pool-options.ts';
@@ -221,9 +221,14 @@ export class SessionPool {
   }
 
   // One function for every lease this pool hands out.
-  readonly #onRelease = (entry: PooledSession, outcome: 'succeeded' | 'failed') => this.#release(entry, outcome);
+  readonly #onRelease = (entry: PooledSession, outcome: JobOutcome) => this.#release(entry, outcome);
 
-  #release(entry: PooledSession, outcome: 'succeeded' | 'failed'): void {
+  /**
+   * A cancelled job's session is reset rather than recycled: the reset waits for the interrupted
+   * turn to end and proves the conversation empty (else the session is recycled), and a client
+   * that gives up on a stream should not cost a cold start.
+   */
+  #release(entry: PooledSession, outcome: JobOutcome): void {
     entry.requests += 1;
     entry.lastUsedAt = new Date();
     if (entry.status !== 'busy') return; // it died during the job; already handled
@@ -232,12 +237,12 @@ export class SessionPool {
       this.#recycle(entry, true);
       return;
     }
-    this.#restarts.recordSuccess();
+    if (outcome === 'succeeded') this.#restarts.recordSuccess();
     if (entry.requests >= this.#sessionMaxRequests) {
       this.#recycle(entry, true);
       return;
     }
-    this.#apply(entry, 'job-succeeded');
+    this.#apply(entry, outcome === 'succeeded' ? 'job-succeeded' : 'job-cancelled');
     withTimeout(entry.session.reset(), this.#checkTimeoutMs, 'reset timed out').then(
       () => {
         if (entry.status !== 'resetting') return;

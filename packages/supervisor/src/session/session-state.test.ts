@@ -14,6 +14,10 @@ describe('session state machine', () => {
   it('serves, resets and serves again', () => {
     expect(run(['session-ready', 'job-assigned', 'job-succeeded', 'reset-succeeded'])).toBe('ready');
     expect(run(['session-ready', 'job-assigned', 'job-succeeded', 'reset-succeeded', 'job-assigned'])).toBe('busy');
+    // A cancelled job's session is reset like a finished one's (the reset proves it clean) ...
+    expect(run(['session-ready', 'job-assigned', 'job-cancelled', 'reset-succeeded'])).toBe('ready');
+    // ... and stopped if the reset fails.
+    expect(run(['session-ready', 'job-assigned', 'job-cancelled', 'reset-failed'])).toBe('stopping');
   });
 
   it('never reuses a session after a failed job or a failed reset', () => {
@@ -50,7 +54,7 @@ describe('session state machine', () => {
 
   it('never brings a stopping, failed or stopped session back to life, whatever happens', () => {
     const events: SessionEvent[] = [
-      'session-ready', 'start-failed', 'job-assigned', 'job-succeeded', 'job-failed', 'reset-succeeded',
+      'session-ready', 'start-failed', 'job-assigned', 'job-succeeded', 'job-cancelled', 'job-failed', 'reset-succeeded',
       'reset-failed', 'ping-failed', 'session-exited', 'stop-requested', 'session-stopped',
     ];
     const gone: SessionFinalStatus[] = ['stopping', 'failed', 'stopped'];

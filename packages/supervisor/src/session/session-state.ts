@@ -9,7 +9,8 @@ export type SessionEvent =
   | 'start-failed'
   | 'job-assigned'
   | 'job-succeeded' // the answer finished cleanly: reset before reuse
-  | 'job-failed' // an error or cancellation: never reuse, recycle
+  | 'job-cancelled' // stopped from outside (client gone, deadline) with the session still sound: interrupt, then reset
+  | 'job-failed' // the backend failed: never reuse, recycle
   | 'reset-succeeded'
   | 'reset-failed'
   | 'ping-failed'
@@ -35,6 +36,7 @@ const TRANSITIONS: Record<SessionFinalStatus, Partial<Record<SessionEvent, Sessi
   },
   busy: {
     'job-succeeded': 'resetting',
+    'job-cancelled': 'resetting',
     'job-failed': 'stopping',
     'session-exited': 'failed',
     'stop-requested': 'stopping',
