@@ -230,6 +230,13 @@ describe('how runJob reports a job’s end to its session', () => {
     expect(outcomes).toEqual(['cancelled', 'cancelled']);
   });
 
+  it('failed: the deadline passed while the backend was still answering (a hung upstream or process)', async () => {
+    const outcomes: string[] = [];
+    const late = { ...job(), deadline: Date.now() + 20 };
+    await collect(runJob(late, new AbortController().signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'wait'), supervisorId: 'sup' }));
+    expect(outcomes).toEqual(['failed']);
+  });
+
   it('failed: the backend reported an error, threw, or ended without finishing', async () => {
     const outcomes: string[] = [];
     const signal = new AbortController().signal;

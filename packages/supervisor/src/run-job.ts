@@ -160,6 +160,8 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
     await closeQuietly(parts);
     // An unfinished answer may still be running inside the session: stop it before anyone reuses it.
     if (outcome !== 'succeeded' && !controller.signal.aborted) controller.abort(new GatewayError('client_closed', 'Job over.'));
+    // A session still busy at the deadline is suspect (a hung upstream or process): not reused.
+    if (outcome === 'cancelled' && (controller.signal.reason as { code?: unknown } | undefined)?.code === 'timeout') outcome = 'failed';
     execution?.done(outcome);
   }
 }

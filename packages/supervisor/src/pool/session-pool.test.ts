@@ -105,12 +105,25 @@ describe('SessionPool', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(backend.sessions[1]!.stopped).toBe(true);
     expect(backend.sessions).toHaveLength(3);
-    // A cancelled job's session too: its interrupted turn may never end.
+    // A cancelled job's session too (its interrupted turn may never end), within 2 s at most.
     backend.sessions[2]!.resetBehavior = () => new Promise(() => {});
     (await pool.acquire(never())).release('cancelled');
     await vi.advanceTimersByTimeAsync(1_000);
     expect(backend.sessions[2]!.stopped).toBe(true);
     expect(backend.sessions).toHaveLength(4);
+    await pool.stop();
+  });
+
+  it('gives a cancelled job\'s session at most 2 s to end its turn and reset, whatever the check timeout', async () => {
+    const { backend, pool } = setup({ size: 1, checkTimeoutMs: 10_000 });
+    pool.start();
+    await flush();
+    backend.sessions[0]!.resetBehavior = () => new Promise(() => {});
+    (await pool.acquire(never())).release('cancelled');
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(backend.sessions[0]!.stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(backend.sessions[0]!.stopped).toBe(true);
     await pool.stop();
   });
 

@@ -11,6 +11,13 @@ import { timeoutSignal, withTimeout } from './timeouts.ts';
 import { WaiterQueue } from './waiter-queue.ts';
 import { WarmRefill } from './warm-refill.ts';
 
+/**
+ * How long a cancelled job's session may take to end its interrupted turn and reset. An interrupt
+ * ends a turn within milliseconds; a session that ignores it is stuck, and recycling it sooner
+ * frees its slot sooner.
+ */
+const CANCELLED_RESET_TIMEOUT_MS = 2_000;
+
 export type { AcquireOptions, SessionLease, SessionPoolOptions };
 
 /**
@@ -243,7 +250,8 @@ export class SessionPool {
       return;
     }
     this.#apply(entry, outcome === 'succeeded' ? 'job-succeeded' : 'job-cancelled');
-    withTimeout(entry.session.reset(), this.#checkTimeoutMs, 'reset timed out').then(
+    const resetTimeoutMs = outcome === 'succeeded' ? this.#checkTimeoutMs : Math.min(this.#checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS);
+    withTimeout(entry.session.reset(), resetTimeoutMs, 'reset timed out').then(
       () => {
         if (entry.status !== 'resetting') return;
         this.#apply(entry, 'reset-succeeded');
