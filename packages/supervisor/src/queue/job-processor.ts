@@ -24,9 +24,8 @@ export interface JobProcessorOptions {
 /**
  * The BullMQ processor of a supervisor: runs a queued completion job on the supervisor and
  * publishes its events, batched, to the reply channel named by the job (with other jobs' batches
- * of the same turn for the same channel). Backend failures are
- * reported to the client as events; for BullMQ the job then fails, unrecoverably when its input
- * can never succeed. Jobs are never retried after a failure (a retry could answer twice); only
+ * of the same turn for the same channel). Backend failures are reported to the client as events;
+ * for BullMQ the job then fails, unrecoverably when its input can never succeed. Jobs are never retried after a failure (a retry could answer twice); only
  * BullMQ's stalled-job recovery runs a job again, after its supervisor died.
  */
 export function createJobProcessor(options: JobProcessorOptions) {

@@ -25,7 +25,9 @@ interface Pending<Data> {
  * request waits only for the end of its turn (`setImmediate`), not for a timer.
  *
  * A failed batch fails every job in it: the pipeline's other adds may have reached Redis, and
- * the caller cancels and removes each job it gave up on, so none runs unheard.
+ * the caller cancels and removes each job it gave up on, so none runs unheard. That cancel goes on
+ * the same connection after the add: a client's disconnect or deadline is seen in a later
+ * event-loop phase than the `setImmediate` that sends the batch.
  */
 export class EnqueueBatcher<Data> {
   readonly #addBulk: (entries: Array<EnqueueEntry<Data>>) => Promise<unknown>;
