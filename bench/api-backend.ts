@@ -140,7 +140,7 @@ function report(paths: PathFigures[], sdkCost: CallCost[], run: { durationSecond
     '### What the Anthropic SDK costs per call',
     '',
     table(
-      ['call (in the bench process, 32 in flight, 20,000 calls after 2,000 warm-up)', 'CPU µs/call', 'calls/s'],
+      ['call (in the bench process, 32 in flight, 20,000 calls after 2,000 warm-up; median of 3 rounds taking turns)', 'CPU µs/call', 'calls/s'],
       sdkCost.map((cost) => [cost.name, fixed(cost.cpuMicrosPerCall, 1), fixed(cost.callsPerSecond, 0)]),
     ),
     '',
