@@ -234,7 +234,38 @@ describe('how runJob reports a job’s end to its session', () => {
     const outcomes: string[] = [];
     const late = { ...job(), deadline: Date.now() + 20 };
     await collect(runJob(late, new AbortController().signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'wait'), supervisorId: 'sup' }));
-    expect(outcomes).toEqual(['failed']);
+    // In split mode the API's own timer may cancel first: a cancel at or after the deadline counts the same.
+    let clock = Date.now();
+    const controller = new AbortController();
+    const events = runJob(job(), controller.signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'wait'), supervisorId: 'sup', now: () => clock });
+    await events.next();
+    await events.next();
+    const rest = collect(events);
+    clock = job().deadline + 10;
+    controller.abort(new GatewayError('client_closed', 'cancelled by the API at the deadline'));
+    await rest;
+    expect(outcomes).toEqual(['failed', 'failed']);
+  });
+
+  it('stops the backend through its signal before closing it, when the consumer stops reading', async () => {
+    let abortedWhenClosed: boolean | undefined;
+    const backend: Executor = async (_request, signal) => ({
+      sessionId: 's',
+      parts: (async function* (): AsyncGenerator<StreamPart> {
+        try {
+          yield { type: 'text-delta', text: 'a' };
+          yield { type: 'text-delta', text: 'b' };
+        } finally {
+          abortedWhenClosed = signal.aborted;
+        }
+      })(),
+      done: () => {},
+    });
+    const events = runJob(job(), new AbortController().signal, { executor: backend, supervisorId: 'sup' });
+    await events.next();
+    await events.next();
+    await events.return(undefined);
+    expect(abortedWhenClosed).toBe(true);
   });
 
   it('failed: the backend reported an error, threw, or ended without finishing', async () => {

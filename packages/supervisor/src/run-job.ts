@@ -156,12 +156,16 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
   } finally {
     clearTimeout(timer);
     detach();
+    // An unfinished answer may still be running inside the session: stop it (the CLI's interrupt)
+    // before its generator is closed, which removes the backend's abort listener.
+    if (outcome !== 'succeeded' && !controller.signal.aborted) controller.abort(new GatewayError('client_closed', 'Job over.'));
     // Ends the backend's generator (its own cleanup runs), as leaving a `for await` would.
     await closeQuietly(parts);
-    // An unfinished answer may still be running inside the session: stop it before anyone reuses it.
-    if (outcome !== 'succeeded' && !controller.signal.aborted) controller.abort(new GatewayError('client_closed', 'Job over.'));
     // A session still busy at the deadline is suspect (a hung upstream or process): not reused.
-    if (outcome === 'cancelled' && (controller.signal.reason as { code?: unknown } | undefined)?.code === 'timeout') outcome = 'failed';
+    // In split mode the API's cancel may beat the local timer, so the clock decides, not the reason.
+    if (outcome === 'cancelled' && (now() >= job.deadline || (controller.signal.reason as { code?: unknown } | undefined)?.code === 'timeout')) {
+      outcome = 'failed';
+    }
     execution?.done(outcome);
   }
 }

@@ -62,6 +62,21 @@ describe('CliSession', () => {
     await session.stop();
   });
 
+  it('forgets its model when a job is cancelled during set_model, so the next job sets its own', async () => {
+    const { session, controls } = setup();
+    await session.start(never());
+    const controller = new AbortController();
+    // The CLI may still switch to haiku after the gateway stopped waiting for its answer.
+    const cancelled = collectAnswer(session.run(request('one', 'claude-haiku'), { signal: controller.signal }));
+    controller.abort(new Error('the client left'));
+    await cancelled.catch(() => {});
+    expect(session.model).toBeNull();
+    await session.reset();
+    await collectAnswer(session.run(request('two', 'claude-sonnet'), { signal: never() }));
+    expect(controls('set_model').map((line) => line.request.model)).toEqual(['sonnet', 'haiku', 'sonnet']);
+    await session.stop();
+  });
+
   it('never sends a tenant prompt the CLI would run as a command', async () => {
     const { session, prompts } = setup();
     await session.start(never());

@@ -195,6 +195,9 @@ export class CliSession implements BackendSession {
 
   async #setModel(model: string, signal: AbortSignal): Promise<void> {
     const alias = (CLAUDE_MODEL_ALIASES as Record<string, string>)[model] ?? model;
+    // Unknown until confirmed: a request given up on (the job was cancelled) may still switch the
+    // CLI, so the next job must send its own `set_model` rather than trust a stale name.
+    this.#model = null;
     await this.#control!.request({ subtype: 'set_model', model: alias }, { signal, timeoutMs: this.#options.controlTimeoutMs ?? 10_000 });
     this.#model = model;
   }

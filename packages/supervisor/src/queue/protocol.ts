@@ -23,12 +23,24 @@ export interface RedisKeys {
   supervisorRecord(supervisorId: string): string;
 }
 
+/**
+ * Ends the reply channel of an API replica that reads reply lists ({@link decodeReplyMessage}).
+ * Replicas from before lists read one batch per message: a supervisor sends those one batch at a
+ * time, so supervisors and API replicas can be upgraded in any order.
+ */
+const READS_LISTS = ':lists';
+
+/** Whether the API replica behind a reply channel reads messages holding several batches. */
+export function readsReplyLists(channel: string): boolean {
+  return channel.endsWith(READS_LISTS);
+}
+
 export function redisKeys(prefix: string): RedisKeys {
   return {
     prefix,
     cancelChannel: `${prefix}:cancel`,
     supervisors: `${prefix}:supervisors`,
-    replyChannel: (replicaId) => `${prefix}:reply:${replicaId}`,
+    replyChannel: (replicaId) => `${prefix}:reply:${replicaId}${READS_LISTS}`,
     supervisorRecord: (supervisorId) => `${prefix}:supervisor:${supervisorId}`,
   };
 }

@@ -1,4 +1,4 @@
-import { encodeReplyMessage, type ReplyBatch } from './protocol.ts';
+import { encodeReplyMessage, readsReplyLists, type ReplyBatch } from './protocol.ts';
 
 export interface ReplyPublisherOptions {
   /** Publishes one message on a reply channel (Redis PUBLISH). */
@@ -19,7 +19,8 @@ interface Outgoing {
  * A lone batch waits only for the end of its turn (`setImmediate`).
  *
  * Each job sends its next batch only after the previous one settled (`EventBatcher`), so one
- * message never holds two batches of a job and a job's batches arrive in order.
+ * message never holds two batches of a job and a job's batches arrive in order. Only channels whose
+ * replica reads lists get them ({@link readsReplyLists}); others get one batch per message.
  */
 export class ReplyPublisher {
   readonly #publish: (channel: string, message: string) => Promise<unknown>;
@@ -34,6 +35,8 @@ export class ReplyPublisher {
 
   /** Resolves once the message holding `batch` was published; rejects when it could not be. */
   send(channel: string, batch: ReplyBatch): Promise<void> {
+    // An API replica from before reply lists: one batch per message, at once.
+    if (!readsReplyLists(channel)) return this.#publish(channel, encodeReplyMessage([batch])).then(() => undefined);
     return new Promise<void>((resolve, reject) => {
       let outgoing = this.#outgoing.get(channel);
       if (outgoing === undefined) {

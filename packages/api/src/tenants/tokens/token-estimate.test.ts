@@ -41,7 +41,7 @@ describe('prompt token estimates', () => {
     expect(await createPromptTokenCounter()(chat)).toBe(countPromptTokens(chat));
   });
 
-  it('counts each image at most what a provider charges for one (85 with detail low), in the estimate and its bound', async () => {
+  it('counts each image at about what Claude charges for a large one, whatever its detail, in the estimate and its bound', async () => {
     const text = request({ messages: [{ role: 'user', content: 'Describe these.' }] });
     const images = request({
       messages: [
@@ -55,10 +55,10 @@ describe('prompt token estimates', () => {
         },
       ],
     });
-    expect(promptSize(images)).toMatchObject({ chars: promptSize(text).chars, imageTokens: 1_600 + 85 });
+    expect(promptSize(images)).toMatchObject({ chars: promptSize(text).chars, imageTokens: 3_200 });
     const count = createPromptTokenCounter();
-    expect((await count(images)) - (await count(text))).toBe(1_685);
-    expect(promptTokenUpperBound(promptSize(images)) - promptTokenUpperBound(promptSize(text))).toBe(1_685);
+    expect((await count(images)) - (await count(text))).toBe(3_200);
+    expect(promptTokenUpperBound(promptSize(images)) - promptTokenUpperBound(promptSize(text))).toBe(3_200);
   });
 
   it('bounds the count from above without a tokenizer', () => {

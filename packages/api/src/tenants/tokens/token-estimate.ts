@@ -7,20 +7,18 @@ export interface PromptSize {
   messages: number;
   /** Total length of the texts {@link promptTexts} returns, in UTF-16 code units. */
   chars: number;
-  /** What the images of the user messages count for, in tokens ({@link imageTokens}). */
+  /** What the images of the user messages count for, in tokens ({@link IMAGE_TOKENS} each). */
   imageTokens: number;
 }
 
 /**
- * An image's tokens as the estimate counts them, without fetching or decoding it: at most what
- * either provider charges for one. Anthropic scales an image to ~1.15 megapixels at most, about
- * 1,600 tokens (width × height / 750); OpenAI's high detail is 85 + 170 per 512-pixel tile, at most
- * ~1,450, and low detail a flat 85. So an estimate never falls short because of images; TPM is
- * corrected to the real usage once the answer reports it.
+ * An image's tokens in the estimate, without fetching or decoding it: about what Claude charges
+ * for a large one (it scales images to ~1.15 megapixels, width × height / 750 ≈ 1,600 tokens),
+ * whatever `detail` says (the Claude backends ignore it). An estimate, not a bound: OpenAI's mini
+ * models bill images at several times that. TPM is corrected to the real usage once the answer
+ * reports it.
  */
-export function imageTokens(detail: 'auto' | 'low' | 'high' | undefined): number {
-  return detail === 'low' ? 85 : 1_600;
-}
+export const IMAGE_TOKENS = 1_600;
 
 function messageText(message: ChatMessage): string {
   switch (message.role) {
@@ -67,7 +65,7 @@ export function promptSize(request: ChatRequest): PromptSize {
   for (const message of request.messages) {
     chars += messageLength(message);
     if (message.role !== 'user') continue;
-    for (const part of message.content) if (part.type === 'image') images += imageTokens(part.detail);
+    for (const part of message.content) if (part.type === 'image') images += IMAGE_TOKENS;
   }
   // Tool definitions are usually small and rare: measuring them exactly needs their JSON.
   if (request.tools) chars += JSON.stringify(request.tools).length;
@@ -80,8 +78,9 @@ function framing(prompt: PromptSize): number {
 }
 
 /**
- * A bound no tokenizer can exceed: a token covers at least one UTF-8 byte, and a UTF-16 code unit
- * is at most 3 bytes. When even this fits the context window, nothing needs counting.
+ * A bound no tokenizer can exceed for the text: a token covers at least one UTF-8 byte, and a
+ * UTF-16 code unit is at most 3 bytes (images at their estimate). When even this fits the context
+ * window, nothing needs counting.
  */
 export function promptTokenUpperBound(prompt: PromptSize): number {
   return framing(prompt) + 3 * prompt.chars;
