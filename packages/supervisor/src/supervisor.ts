@@ -51,6 +51,11 @@ export interface Supervisor {
   sessions(): SessionInfo[];
   /** Not ok when any pool has no working session. */
   health(): SupervisorHealth;
+  /**
+   * Whether this supervisor should take jobs from a shared queue: some backend here can serve
+   * one (a stateless backend, or a pool that {@link SessionPool.canServe}).
+   */
+  canTakeJobs(): boolean;
   /** Jobs waiting for a session here, in all pools. */
   waiting(): number;
   stop(): Promise<void>;
@@ -110,6 +115,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const pool = summarizeSessions(allSessions());
       return reasons.length === 0 ? { ok: true, pool } : { ok: false, reason: reasons.join(' '), pool };
     },
+    canTakeJobs: () => hosted.some((backend) => backend.pool === undefined || backend.pool.canServe),
     waiting: () => pools.reduce((sum, pool) => sum + pool.waiting, 0),
     stop: async () => {
       await Promise.all(

@@ -21,6 +21,12 @@ export function findReady(sessions: ReadonlyMap<string, PooledSession>): PooledS
   return undefined;
 }
 
+/** A session that has started and not gone: ready, busy or resetting. */
+export function hasStarted(sessions: ReadonlyMap<string, PooledSession>): boolean {
+  for (const entry of sessions.values()) if (entry.status === 'ready' || entry.status === 'busy' || entry.status === 'resetting') return true;
+  return false;
+}
+
 export function hasLive(sessions: ReadonlyMap<string, PooledSession>): boolean {
   for (const entry of sessions.values()) if (isLive(entry)) return true;
   return false;

@@ -200,6 +200,22 @@ describe('SessionPool', () => {
     await pool.stop();
   });
 
+  it('says whether a job taken now can expect a session: while warming, not after failed starts, again once one starts', async () => {
+    const { backend, pool } = setup({ size: 1 }, {});
+    pool.start();
+    expect(pool.canServe).toBe(true); // warming up: a job waits for the first session
+    backend.sessions[0]!.started.reject(new Error('not logged in'));
+    await flush();
+    expect(pool.canServe).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_000); // the backoff, then a new try
+    expect(pool.canServe).toBe(false); // starting is not started
+    backend.sessions.at(-1)!.started.resolve();
+    await flush();
+    expect(pool.canServe).toBe(true);
+    await pool.stop();
+    expect(pool.canServe).toBe(false);
+  });
+
   it('recovers once the backend can start again', async () => {
     const { backend, pool } = setup({ size: 1, restartBackoff: { initialMs: 1_000, maxMs: 1_000 } }, {});
     pool.start();

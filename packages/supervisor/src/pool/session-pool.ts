@@ -5,7 +5,7 @@ import { KeepAlive } from './keep-alive.ts';
 import { listSessionInfo, newPooledSession, type PooledSession } from './pooled-session.ts';
 import { PoolLease, type JobOutcome, type SessionLease } from './pool-lease.ts';
 import { RestartPolicy } from './restart-policy.ts';
-import { findReady, hasLive, overflowOutlook, pruneFailed, type OverflowOutlook } from './session-census.ts';
+import { findReady, hasLive, hasStarted, overflowOutlook, pruneFailed, type OverflowOutlook } from './session-census.ts';
 import type { AcquireOptions, SessionPoolOptions } from './session-pool-options.ts';
 import { timeoutSignal, withTimeout } from './timeouts.ts';
 import { WaiterQueue } from './waiter-queue.ts';
@@ -105,6 +105,16 @@ export class SessionPool {
   /** Why no job can run now, or undefined when one can (or soon will). */
   get unavailableReason(): string | undefined {
     return this.#unavailableError()?.message;
+  }
+
+  /**
+   * Whether a job taken now can expect a session: nothing has failed since the backend last worked
+   * (warming up included), or a session has started and is still up. A supervisor whose pools all
+   * say no stops taking jobs from a shared queue, which it would otherwise fail at once while
+   * other supervisors could serve them.
+   */
+  get canServe(): boolean {
+    return !this.#closed && (this.#restarts.healthy || hasStarted(this.#sessions));
   }
 
   /** Jobs waiting for a session. */

@@ -98,6 +98,11 @@ export interface SupervisorRecord {
   reason?: string;
   /** Jobs it is running (including ones waiting for a session). */
   running: number;
+  /**
+   * Whether it takes jobs from the queue: false while none of its backends can serve one
+   * (`JobIntake`). Absent in records of supervisors from before: taken as true.
+   */
+  accepting?: boolean;
   /** Jobs it takes at once. */
   concurrency: number;
   sessions: SessionInfo[];

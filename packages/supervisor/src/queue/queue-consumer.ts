@@ -3,6 +3,7 @@ import { Worker } from 'bullmq';
 import { GatewayError, tableBackends, type Config, type Logger } from '@llm-gateway/shared';
 import type { Supervisor } from '../supervisor.ts';
 import { CancelRegistry } from './cancel-registry.ts';
+import { JobIntake } from './job-intake.ts';
 import { createJobProcessor } from './job-processor.ts';
 import { QUEUE_NAME, redisKeys, type SupervisorRecord } from './protocol.ts';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.ts';
@@ -127,6 +128,12 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
     return worker;
   });
 
+  const intake = new JobIntake(workers, () => supervisor.canTakeJobs(), log);
+  // Checked every second at most: a broken supervisor stops taking jobs (and a mended one starts
+  // again) within about that.
+  const intakeTimer = setInterval(() => intake.sync(() => supervisor.health().reason), Math.min(1_000, heartbeatIntervalMs));
+  intakeTimer.unref();
+
   const startedAt = new Date().toISOString();
   const record = (): SupervisorRecord => {
     const health = supervisor.health();
@@ -140,6 +147,7 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
       ok: health.ok,
       ...(health.reason ? { reason: health.reason } : {}),
       running: cancels.size,
+      accepting: intake.accepting,
       concurrency,
       sessions: supervisor.sessions(),
     };
@@ -150,6 +158,8 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
 
   let closing: Promise<void> | undefined;
   const close = async (graceMs = 10_000) => {
+    clearInterval(intakeTimer);
+    intake.stop();
     await heartbeat.stop();
     const closed = Promise.all(workers.map((worker) => worker.close()));
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createLogger, completionId, loadConfig, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
+import type { SessionBackend } from '@llm-gateway/backends';
 import { createSupervisor, startQueueConsumer, type QueueConsumer, type Supervisor } from '@llm-gateway/supervisor';
 import { startRedisServer, testRedisUrl, uniquePrefix, type RedisServer } from '@llm-gateway/testkit';
 import { createRedisDispatcher, type RedisDispatcher } from './redis-dispatcher.ts';
@@ -133,6 +134,79 @@ describe('Redis dispatcher with a supervisor consuming from Redis', () => {
     const health = await node.dispatcher.health();
     expect(health).toMatchObject({ ok: true, mode: 'redis', supervisors: 1, redis: 'up' });
     expect(health.pool.total).toBe(2);
+  });
+});
+
+/** A mock backend whose sessions never start, as a CLI that is not logged in. */
+const brokenBackend: SessionBackend = {
+  name: 'mock',
+  models: () => ['claude-sonnet'],
+  createSession: () => ({
+    pid: null,
+    model: null,
+    start: async () => {
+      throw new Error('the CLI is not logged in');
+    },
+    run: () => {
+      throw new Error('never started');
+    },
+    reset: async () => {},
+    ping: async () => {},
+    stop: async () => {},
+    onExit: () => () => {},
+  }),
+};
+
+describe('Redis dispatcher with a supervisor whose backend cannot start', () => {
+  const config = loadConfig({ LLM_BACKEND: 'mock', LLM_POOL_SIZE: '2', LLM_MAX_OVERFLOW: '0', LOG_LEVEL: 'silent' });
+  const prefix = uniquePrefix();
+  let dispatcher: RedisDispatcher;
+  let broken: { supervisor: Supervisor; consumer: QueueConsumer };
+  beforeAll(async () => {
+    dispatcher = createRedisDispatcher({ redisUrl: testRedisUrl(), prefix, maxQueueDepth: 100, log });
+    const supervisor = createSupervisor({ config, log, id: `broken-${prefix}`, backend: { kind: 'pooled', backend: brokenBackend } });
+    supervisor.start();
+    const consumer = await startQueueConsumer({ supervisor, redisUrl: testRedisUrl(), prefix, concurrency: 2, heartbeatIntervalMs: 200, log });
+    broken = { supervisor, consumer };
+    expect(await dispatcher.waitUntilReady(5_000)).toBe(true);
+  });
+  afterAll(async () => {
+    await broken?.consumer.close(100);
+    await broken?.supervisor.stop();
+    await dispatcher?.close();
+  });
+
+  it('stops taking jobs, so the API answers 503 at once with its reason rather than letting jobs wait', async () => {
+    await until(async () => (await dispatcher.health()).supervisors === 1 && !broken.supervisor.canTakeJobs(), 5_000);
+    // The watch samples the registry every second; until then a job waits in the queue (briefly here).
+    await until(async () => {
+      const [event] = await collect(dispatcher.run(makeJob('Hello!', { deadline: Date.now() + 200 }), new AbortController().signal));
+      return event?.type === 'error' && event.error.message.includes('No supervisor can take jobs');
+    }, 5_000);
+    const startedAt = Date.now();
+    const events = await collect(dispatcher.run(makeJob('Hello!'), new AbortController().signal));
+    expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'backend_unavailable', retryAfter: 5 }) }]);
+    expect((events[0] as { error: { message: string } }).error.message).toMatch(/broken-.*no working session: the CLI is not logged in/);
+    expect(Date.now() - startedAt).toBeLessThan(100);
+  });
+
+  it('leaves every job to a healthy supervisor instead of failing a share of them', async () => {
+    const healthy = createSupervisor({ config, log, id: `healthy-${prefix}` });
+    healthy.start();
+    const consumer = await startQueueConsumer({ supervisor: healthy, redisUrl: testRedisUrl(), prefix, concurrency: 2, heartbeatIntervalMs: 200, log });
+    try {
+      await consumer.heartbeat();
+      await until(async () => {
+        const events = await collect(dispatcher.run(makeJob('Hello!'), new AbortController().signal));
+        return events.at(-1)?.type === 'finish';
+      }, 5_000);
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, index) => collect(dispatcher.run(makeJob(`job ${index}`), new AbortController().signal))));
+      expect(answers.map((events) => events.at(-1)?.type)).toEqual(Array.from({ length: 20 }, () => 'finish'));
+      expect(answers.every((events) => events[0]?.type === 'job-started' && events[0].supervisor === healthy.id)).toBe(true);
+    } finally {
+      await consumer.close(100);
+      await healthy.stop();
+    }
   });
 });
 

@@ -24,6 +24,7 @@ import { EnqueueBatcher } from './enqueue-batcher.ts';
 import { JobInbox } from './job-inbox.ts';
 import { QueueAdmission } from './queue-admission.ts';
 import { ReplyRouter } from './reply-router.ts';
+import { SupervisorWatch } from './supervisor-watch.ts';
 
 export interface RedisDispatcherOptions {
   redisUrl: string;
@@ -80,6 +81,7 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     ...(options.depthSampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.depthSampleIntervalMs }),
     ...(metrics ? { gauge: metrics.queueDepth } : {}),
   });
+  const supervisors = new SupervisorWatch({ read: () => readSupervisorRecords(producer, keys) });
   let closed = false;
 
   const redisUp = () => producer.status === 'ready' && router.ready;
@@ -111,6 +113,11 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     }
     if (!redisUp()) {
       inbox.fail(unavailable('The job queue (Redis) is unreachable.'));
+      return inbox;
+    }
+    const refusal = supervisors.refusal;
+    if (refusal !== undefined) {
+      inbox.fail(new GatewayError('backend_unavailable', refusal, { retryAfter: 5 }));
       return inbox;
     }
     if (!admission.tryAdmit()) {
@@ -182,6 +189,7 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
       if (closed) return;
       closed = true;
       admission.stop();
+      supervisors.stop();
       router.failAll(unavailable('The gateway is shutting down.'));
       await queue.close().catch(() => {});
       await Promise.all([producer, subscriber].map(closeRedisConnection));
