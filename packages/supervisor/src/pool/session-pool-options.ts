@@ -39,3 +39,10 @@ export interface AcquireOptions {
    */
   failFastWhenExhausted?: boolean;
 }
+
+/**
+ * How long a cancelled job's session may take to end its interrupted turn and reset. An interrupt
+ * ends a turn within milliseconds; a session that ignores it is stuck, and recycling it sooner
+ * frees its slot sooner.
+ */
+export const CANCELLED_RESET_TIMEOUT_MS = 2_000;

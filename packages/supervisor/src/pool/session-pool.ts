@@ -6,17 +6,10 @@ import { listSessionInfo, newPooledSession, type PooledSession } from './pooled-
 import { PoolLease, type JobOutcome, type SessionLease } from './pool-lease.ts';
 import { RestartPolicy } from './restart-policy.ts';
 import { findReady, hasLive, hasStarted, overflowOutlook, pruneFailed, type OverflowOutlook } from './session-census.ts';
-import type { AcquireOptions, SessionPoolOptions } from './session-pool-options.ts';
+import { CANCELLED_RESET_TIMEOUT_MS, type AcquireOptions, type SessionPoolOptions } from './session-pool-options.ts';
 import { timeoutSignal, withTimeout } from './timeouts.ts';
 import { WaiterQueue } from './waiter-queue.ts';
 import { WarmRefill } from './warm-refill.ts';
-
-/**
- * How long a cancelled job's session may take to end its interrupted turn and reset. An interrupt
- * ends a turn within milliseconds; a session that ignores it is stuck, and recycling it sooner
- * frees its slot sooner.
- */
-const CANCELLED_RESET_TIMEOUT_MS = 2_000;
 
 export type { AcquireOptions, SessionLease, SessionPoolOptions };
 
@@ -108,10 +101,9 @@ export class SessionPool {
   }
 
   /**
-   * Whether a job taken now can expect a session: nothing has failed since the backend last worked
-   * (warming up included), or a session has started and is still up. A supervisor whose pools all
-   * say no stops taking jobs from a shared queue, which it would otherwise fail at once while
-   * other supervisors could serve them.
+   * Whether a job taken now can expect a session: nothing failed since the backend last worked
+   * (warming up included), or a session has started and is up. A supervisor whose pools all say no
+   * stops taking jobs from a shared queue (`JobIntake`) rather than fail them at once.
    */
   get canServe(): boolean {
     return !this.#closed && (this.#restarts.healthy || hasStarted(this.#sessions));
@@ -240,11 +232,8 @@ export class SessionPool {
   // One function for every lease this pool hands out.
   readonly #onRelease = (entry: PooledSession, outcome: JobOutcome) => this.#release(entry, outcome);
 
-  /**
-   * A cancelled job's session is reset rather than recycled: the reset waits for the interrupted
-   * turn to end and proves the conversation empty (else the session is recycled), and a client
-   * that gives up on a stream should not cost a cold start.
-   */
+  // A cancelled job's session is reset, not recycled (a client leaving should not cost a cold
+  // start): the reset waits for the interrupted turn, proves the conversation empty, or fails.
   #release(entry: PooledSession, outcome: JobOutcome): void {
     entry.requests += 1;
     entry.lastUsedAt = new Date();
