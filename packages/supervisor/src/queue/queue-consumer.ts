@@ -130,8 +130,12 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
 
   const intake = new JobIntake(workers, () => supervisor.canTakeJobs(), log);
   // Checked every second at most: a broken supervisor stops taking jobs (and a mended one starts
-  // again) within about that.
-  const intakeTimer = setInterval(() => intake.sync(() => supervisor.health().reason), Math.min(1_000, heartbeatIntervalMs));
+  // again) within about that, and tells the API replicas at once rather than at the next heartbeat.
+  const intakeTimer = setInterval(() => {
+    const before = intake.accepting;
+    intake.sync(() => supervisor.health().reason);
+    if (intake.accepting !== before) void heartbeat.beat();
+  }, Math.min(1_000, heartbeatIntervalMs));
   intakeTimer.unref();
 
   const startedAt = new Date().toISOString();
