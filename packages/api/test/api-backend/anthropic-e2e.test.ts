@@ -1,9 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '@llm-gateway/testkit';
-import type { Gateway } from '../../src/gateway.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
-import { inProcessGateway } from '../helpers/test-gateway.ts';
+import { serveGateway, type ServedGateway } from '../helpers/served-gateway.ts';
 
 /**
  * Tenants' view of `LLM_BACKEND=api`: the official openai client → the gateway over a socket →
@@ -11,25 +9,22 @@ import { inProcessGateway } from '../helpers/test-gateway.ts';
  */
 describe('openai client → gateway (api backend) → fake Anthropic', () => {
   let fake: FakeAnthropic;
-  let gateway: Gateway;
-  let server: RunningServer;
+  let served: ServedGateway;
   let client: OpenAI;
 
   beforeAll(async () => {
     fake = await startFakeAnthropic();
-    gateway = await inProcessGateway({
+    served = await serveGateway({
       LLM_BACKEND: 'api',
       LLM_REQUEST_TIMEOUT: '1',
       ANTHROPIC_API_KEY: 'sk-ant-e2e-secret',
       ANTHROPIC_BASE_URL: fake.url,
       ANTHROPIC_MODEL_ALIASES: 'claude-sonnet=claude-sonnet-4-5',
     });
-    server = await startServer(gateway.app, { port: 0, host: '127.0.0.1' });
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'tenant-key', maxRetries: 0, timeout: 10_000 });
+    client = served.client;
   });
   afterAll(async () => {
-    await server?.close();
-    await gateway?.close();
+    await served?.close();
     await fake?.close();
   });
   beforeEach(() => {

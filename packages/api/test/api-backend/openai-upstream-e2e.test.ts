@@ -1,26 +1,21 @@
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '@llm-gateway/testkit';
-import type { Gateway } from '../../src/gateway.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
-import { inProcessGateway } from '../helpers/test-gateway.ts';
+import { serveGateway, type ServedGateway } from '../helpers/served-gateway.ts';
 
 /** `LLM_BACKEND=openai`: the gateway in front of any OpenAI-compatible server (vLLM, Ollama, OpenAI). */
 describe('openai client → gateway (openai backend) → fake OpenAI-compatible upstream', () => {
   let fake: FakeOpenAI;
-  let gateway: Gateway;
-  let server: RunningServer;
+  let served: ServedGateway;
   let client: OpenAI;
 
   beforeAll(async () => {
     fake = await startFakeOpenAI();
-    gateway = await inProcessGateway({ LLM_BACKEND: 'openai', LLM_REQUEST_TIMEOUT: '2', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-upstream' });
-    server = await startServer(gateway.app, { port: 0, host: '127.0.0.1' });
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'tenant', maxRetries: 0 });
+    served = await serveGateway({ LLM_BACKEND: 'openai', LLM_REQUEST_TIMEOUT: '2', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-upstream' }, { apiKey: 'tenant' });
+    client = served.client;
   });
   afterAll(async () => {
-    await server?.close();
-    await gateway?.close();
+    await served?.close();
     await fake?.close();
   });
 

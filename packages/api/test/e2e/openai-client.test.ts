@@ -1,28 +1,23 @@
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '@llm-gateway/shared';
-import type { Gateway } from '../../src/gateway.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
-import { inProcessGateway } from '../helpers/test-gateway.ts';
+import { serveGateway, type ServedGateway } from '../helpers/served-gateway.ts';
 
 /** The official `openai` client over a real socket: what tenants actually run. */
 describe('the openai client against the embedded gateway', () => {
-  let gateway: Gateway;
-  let server: RunningServer;
+  let served: ServedGateway;
   let client: OpenAI;
 
   beforeAll(async () => {
-    gateway = await inProcessGateway({ LLM_REQUEST_TIMEOUT: '5' });
-    server = await startServer(gateway.app, { port: 0, host: '127.0.0.1' });
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-required-for-cli-backend', maxRetries: 0, timeout: 10_000 });
+    served = await serveGateway({ LLM_REQUEST_TIMEOUT: '5' }, { apiKey: 'not-required-for-cli-backend' });
+    client = served.client;
   });
   afterAll(async () => {
-    await server?.close();
-    await gateway?.close();
+    await served?.close();
   });
 
   async function sessions(): Promise<SessionInfo[]> {
-    return ((await (await fetch(`${server.url}/sessions`)).json()) as { sessions: SessionInfo[] }).sessions;
+    return ((await (await fetch(`${served.url}/sessions`)).json()) as { sessions: SessionInfo[] }).sessions;
   }
 
   it('creates a completion', async () => {
@@ -125,7 +120,7 @@ describe('the openai client against the embedded gateway', () => {
       busy = (await sessions()).filter((session) => session.status === 'busy');
     }
     expect(busy).toEqual([]);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${served.url}/metrics`)).text();
     expect(metrics).toMatch(/llm_requests_total\{[^}]*status="499"/);
   });
 });

@@ -1,8 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '@llm-gateway/testkit';
-import type { Gateway } from '../../src/gateway.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { serveGateway, type ServedGateway } from '../helpers/served-gateway.ts';
 import { inProcessGateway } from '../helpers/test-gateway.ts';
 import { redisGateway } from '../helpers/redis-gateway.ts';
 
@@ -19,33 +18,33 @@ describe.each([
   ['redis', redisGateway],
 ])('routing by model (%s)', (mode, factory) => {
   let fake: FakeAnthropic;
-  let gateway: Gateway;
-  let server: RunningServer;
+  let served: ServedGateway;
   let client: OpenAI;
 
   beforeAll(async () => {
     fake = await startFakeAnthropic();
-    gateway = await factory({
-      LLM_BACKEND: 'mock',
-      LLM_POOL_SIZE: '1',
-      LLM_MAX_OVERFLOW: '0',
-      LLM_REQUEST_TIMEOUT: '5',
-      LLM_MODELS: 'claude-haiku=api,claude-sonnet=mock|api,claude-opus=api|mock,local-model=mock',
-      ANTHROPIC_API_KEY: 'sk-ant-routing',
-      ANTHROPIC_BASE_URL: fake.url,
-    });
-    server = await startServer(gateway.app, { port: 0, host: '127.0.0.1' });
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'tenant-key', maxRetries: 0, timeout: 10_000 });
-    await waitForReadySession(server.url);
+    served = await serveGateway(
+      {
+        LLM_BACKEND: 'mock',
+        LLM_POOL_SIZE: '1',
+        LLM_MAX_OVERFLOW: '0',
+        LLM_REQUEST_TIMEOUT: '5',
+        LLM_MODELS: 'claude-haiku=api,claude-sonnet=mock|api,claude-opus=api|mock,local-model=mock',
+        ANTHROPIC_API_KEY: 'sk-ant-routing',
+        ANTHROPIC_BASE_URL: fake.url,
+      },
+      { factory },
+    );
+    client = served.client;
+    await waitForReadySession(served.url);
   });
   afterAll(async () => {
-    await server?.close();
-    await gateway?.close();
+    await served?.close();
     await fake?.close();
   });
   beforeEach(async () => {
     fake.requests.length = 0;
-    await waitForReadySession(server.url);
+    await waitForReadySession(served.url);
   });
 
   const ask = (model: string, content: string) => client.chat.completions.create({ model, messages: [{ role: 'user', content }] });
@@ -70,16 +69,16 @@ describe.each([
   });
 
   it('keeps /health and /sessions working with the pool of the pooled backend', async () => {
-    const health = await fetch(`${server.url}/health`);
+    const health = await fetch(`${served.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', pool: { ready: 1, total: 1 } });
-    const { sessions } = (await (await fetch(`${server.url}/sessions`)).json()) as { sessions: Array<{ backend: string }> };
+    const { sessions } = (await (await fetch(`${served.url}/sessions`)).json()) as { sessions: Array<{ backend: string }> };
     expect(sessions.map((session) => session.backend)).toEqual(['mock']);
   });
 
   it('falls back to the api backend while the only mock session is busy (pool and overflow exhausted)', async () => {
     const holding = ask('local-model', '[mock:delay=600] hold the session');
-    await waitForBusySession(server.url);
+    await waitForBusySession(served.url);
     const started = Date.now();
     const [fallback, streamed] = await Promise.all([
       ask('claude-sonnet', 'need an answer now'),
@@ -110,7 +109,7 @@ describe.each([
   it('falls back from the mock failing before output to the api backend', async () => {
     expect(await collectStream(client, 'claude-sonnet', '[mock:error=upstream_error] try')).toBe('echo: [mock:error=upstream_error] try');
     // The request is counted for the backend that answered, not the one first tried.
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${served.url}/metrics`)).text();
     expect(metrics).toMatch(/llm_requests_total\{[^}]*status="200"[^}]*model="claude-sonnet"[^}]*backend="api"/);
   });
 
