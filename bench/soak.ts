@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { eventually, sleep } from '@llm-gateway/faults';
+import { eventually, sleep } from '@llm-gateway/testkit';
 import { REPO_ROOT } from './lib/processes.ts';
 import { machineDescription, type BenchSection } from './lib/report.ts';
 import { takeSample, type SoakSample } from './soak/samples.ts';

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { queueCounts, redisMemory, rssBytes, type QueueCounts } from '@llm-gateway/faults';
+import { queueCounts, redisMemory, type QueueCounts } from '@llm-gateway/faults';
+import { rssBytes } from '@llm-gateway/testkit';
 import type { SoakTopology } from './topology.ts';
 
 /** One process's figures at one moment. */

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { descendants, startSplitCluster, type SplitCluster } from '@llm-gateway/faults';
-import { startFakeAnthropic, startRedisServer, type FakeAnthropic, type RedisServer } from '@llm-gateway/testkit';
+import { startSplitCluster, type SplitCluster } from '@llm-gateway/faults';
+import { descendants, startFakeAnthropic, startRedisServer, type FakeAnthropic, type RedisServer } from '@llm-gateway/testkit';
 
 /** Everything the soak run starts: one Redis, a fake Anthropic API, and two split-mode clusters on it. */
 export interface SoakTopology {

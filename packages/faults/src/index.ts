@@ -4,8 +4,5 @@ export { classifyJson, classifyStream, requestCompletion, type CompletionRequest
 export { FAKE_CLI_PATH, fakeCliCommand, startFakeCliGateway, type FakeCliGateway, type FakeCliMode } from './harness/fake-cli-gateway.ts';
 export { describeBad, percentile, runLoad, tally, type LoadOptions, type Tally } from './harness/load.ts';
 export { activeResources, forceGc, resourceGrowth, settledMemory } from './harness/memory.ts';
-export { descendants, isRunning, processesMatching, rssBytes, type ProcessEntry } from './harness/proc.ts';
 export { markdownTable, mib, ms, printFigures, seconds } from './harness/report.ts';
-export { REPO_ROOT, spawnRole, type Role, type RoleProcess, type SpawnRoleOptions } from './harness/role-process.ts';
 export { judgeGrowth, secondHalf, slopePerMinute, type GrowthVerdict, type TimedValue } from './harness/trend.ts';
-export { eventually, getJson, sleep, type EventuallyOptions } from './harness/wait.ts';

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, uniquePrefix, type RedisServer } from '@llm-gateway/testkit';
-import { chat, eventually, getJson, sessionsOf, spawnRole, type ClusterProcess } from './cluster-harness.ts';
+import { eventually, getJson, spawnRole, startRedisServer, uniquePrefix, type RedisServer, type RoleProcess } from '@llm-gateway/testkit';
+import { chat, sessionsOf } from './cluster-harness.ts';
 
 interface ApiHealth {
   status: string;
@@ -15,10 +15,10 @@ interface ApiHealth {
  */
 describe('a cluster of 2 API processes and 2 supervisor processes', () => {
   let redis: RedisServer;
-  let apis: ClusterProcess[] = [];
-  let supervisors: ClusterProcess[] = [];
+  let apis: RoleProcess[] = [];
+  let supervisors: RoleProcess[] = [];
   const all = () => [...apis, ...supervisors];
-  let killed: ClusterProcess | undefined;
+  let killed: RoleProcess | undefined;
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -43,8 +43,7 @@ describe('a cluster of 2 API processes and 2 supervisor processes', () => {
           const { status, body } = await getJson<ApiHealth>(`${api.url}/health`);
           return status === 200 && body.supervisors === 2 ? true : undefined;
         },
-        60_000,
-        `${api.name} to see both supervisors`,
+        { timeoutMs: 60_000, what: `${api.name} to see both supervisors`, intervalMs: 20 },
       ).catch((error: Error) => {
         throw new Error(`${error.message}\n${all().map((process) => `--- ${process.name}\n${process.output()}`).join('\n')}`);
       });
@@ -79,8 +78,7 @@ describe('a cluster of 2 API processes and 2 supervisor processes', () => {
         const served = (id: string) => sessions.filter((session) => session.supervisor === id).reduce((sum, session) => sum + session.requests, 0);
         return served('sup-a') > 0 && served('sup-b') > 0 ? true : undefined;
       },
-      3_000,
-      'both supervisors to report served requests',
+      { timeoutMs: 3_000, what: 'both supervisors to report served requests', intervalMs: 20 },
     );
   });
 
@@ -108,8 +106,7 @@ describe('a cluster of 2 API processes and 2 supervisor processes', () => {
         }
         return undefined;
       },
-      5_000,
-      'a supervisor to take the hanging job',
+      { timeoutMs: 5_000, what: 'a supervisor to take the hanging job', intervalMs: 20 },
     );
     const abortedAt = Date.now();
     controller.abort();
@@ -120,8 +117,7 @@ describe('a cluster of 2 API processes and 2 supervisor processes', () => {
         const busy = (await sessionsOf(holder.url)).some((session) => session.status === 'busy');
         return body.running === 0 && !busy ? true : undefined;
       },
-      2_000,
-      'the supervisor to stop the job and free its session',
+      { timeoutMs: 2_000, what: 'the supervisor to stop the job and free its session', intervalMs: 20 },
     );
     // Measured as ~10–30 ms here (plus up to 20 ms of polling); the bound allows a loaded machine.
     expect(Date.now() - abortedAt).toBeLessThan(1_000);
@@ -150,15 +146,14 @@ describe('a cluster of 2 API processes and 2 supervisor processes', () => {
     // 3 streams and 1 quiet job fill the 4 sessions: each supervisor holds at least one stream.
     const quiets = [quiet(0)];
     const louds = [loud(0), loud(1), loud(2)];
-    const busy = async (supervisor: ClusterProcess) => (await sessionsOf(supervisor.url)).filter((session) => session.status === 'busy');
+    const busy = async (supervisor: RoleProcess) => (await sessionsOf(supervisor.url)).filter((session) => session.status === 'busy');
     const victim = await eventually(
       async () => {
         const [a, b] = await Promise.all(supervisors.map(busy));
         if (a!.length + b!.length < 4) return undefined;
         return supervisors[a!.some((session) => session.model === 'claude-haiku') ? 0 : 1];
       },
-      5_000,
-      'all four sessions to be busy',
+      { timeoutMs: 5_000, what: 'all four sessions to be busy', intervalMs: 20 },
     );
     const survivor = supervisors.find((supervisor) => supervisor !== victim)!;
     for (let index = 1; index < 12; index++) quiets.push(quiet(index));
@@ -169,8 +164,7 @@ describe('a cluster of 2 API processes and 2 supervisor processes', () => {
     const killedAt = Date.now();
     const vanished = eventually(
       async () => ((await sessionsOf(apis[1]!.url)).some((session) => session.supervisor === victim.name) ? undefined : Date.now() - killedAt),
-      3_000,
-      'the killed supervisor’s sessions to leave the cluster view',
+      { timeoutMs: 3_000, what: 'the killed supervisor’s sessions to leave the cluster view', intervalMs: 20 },
     );
     const outcomes = await Promise.all([...quiets, ...louds]);
     const count = (outcome: string) => outcomes.filter((value) => value === outcome).length;
@@ -200,15 +194,14 @@ describe('a cluster of 2 API processes and 2 supervisor processes', () => {
         if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 20));
       }
     });
-    await eventually(async () => (results.filter((result) => result.status === 200).length >= 20 ? true : undefined), 5_000, 'load');
+    await eventually(async () => (results.filter((result) => result.status === 200).length >= 20 ? true : undefined), { timeoutMs: 5_000, what: 'load', intervalMs: 20 });
     await redis.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     await redis.start();
     const restartedAt = results.length;
     await eventually(
       async () => (results.slice(restartedAt).filter((result) => result.status === 200).length >= 20 ? true : undefined),
-      10_000,
-      'requests to succeed again after the restart',
+      { timeoutMs: 10_000, what: 'requests to succeed again after the restart', intervalMs: 20 },
     );
     running = false;
     await Promise.all(clients);
@@ -222,8 +215,7 @@ describe('a cluster of 2 API processes and 2 supervisor processes', () => {
     for (const api of apis) {
       await eventually(
         async () => ((await getJson<ApiHealth>(`${api.url}/health`)).status === 200 ? true : undefined),
-        5_000,
-        `${api.name} to be healthy again`,
+        { timeoutMs: 5_000, what: `${api.name} to be healthy again`, intervalMs: 20 },
       );
     }
   }, 30_000);

@@ -3,8 +3,8 @@ import { requestCompletion, type Outcome } from '../harness/completion-client.ts
 import { startFakeCliGateway, startSampler, type FakeCliGateway } from '../harness/fake-cli-gateway.ts';
 import { describeBad, tally } from '../harness/load.ts';
 import { ms, printFigures } from '../harness/report.ts';
-import { isRunning } from '../harness/proc.ts';
-import { eventually, sleep } from '../harness/wait.ts';
+import { isRunning } from '@llm-gateway/testkit';
+import { eventually, sleep } from '@llm-gateway/testkit';
 
 /** Pool size 2 + overflow 1 (see startFakeCliGateway). */
 const MAX_SESSIONS = 3;

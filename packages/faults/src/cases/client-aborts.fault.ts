@@ -8,7 +8,7 @@ import { requestCompletion, type Outcome } from '../harness/completion-client.ts
 import { describeBad, runLoad, tally } from '../harness/load.ts';
 import { activeResources, resourceGrowth, settledMemory } from '../harness/memory.ts';
 import { mib, ms, printFigures } from '../harness/report.ts';
-import { eventually, sleep } from '../harness/wait.ts';
+import { eventually, sleep } from '@llm-gateway/testkit';
 
 const CLIENTS = 1_000;
 const CONCURRENCY = 100;

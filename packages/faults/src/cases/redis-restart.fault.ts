@@ -4,8 +4,8 @@ import { startSplitCluster, type ApiHealth, type SplitCluster } from '../harness
 import { requestCompletion, type Outcome } from '../harness/completion-client.ts';
 import { describeBad, runLoad, tally } from '../harness/load.ts';
 import { ms, printFigures } from '../harness/report.ts';
-import type { RoleProcess } from '../harness/role-process.ts';
-import { eventually, getJson, sleep } from '../harness/wait.ts';
+import type { RoleProcess } from '@llm-gateway/testkit';
+import { eventually, getJson, sleep } from '@llm-gateway/testkit';
 
 const REQUEST_TIMEOUT_S = 10;
 const CLIENT_DEADLINE_MS = REQUEST_TIMEOUT_S * 1000 + 5_000;

@@ -4,8 +4,8 @@ import { requestCompletion, type Outcome } from '../harness/completion-client.ts
 import { describeBad, tally } from '../harness/load.ts';
 import { chatRequest, rawExchange, trickle, type RawResult } from '../harness/raw-client.ts';
 import { markdownTable, mib, ms, printFigures } from '../harness/report.ts';
-import { spawnRole, type RoleProcess } from '../harness/role-process.ts';
-import { eventually, getJson, sleep } from '../harness/wait.ts';
+import { spawnRole, type RoleProcess } from '@llm-gateway/testkit';
+import { eventually, getJson, sleep } from '@llm-gateway/testkit';
 
 /** The server's own bounds (packages/api/src/server.ts defaults, which `pnpm start` uses). */
 const HEADERS_TIMEOUT_MS = 10_000;

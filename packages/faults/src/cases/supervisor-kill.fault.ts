@@ -4,8 +4,8 @@ import { startSplitCluster, type ApiHealth, type SplitCluster } from '../harness
 import { requestCompletion, type Outcome } from '../harness/completion-client.ts';
 import { describeBad, runLoad, tally } from '../harness/load.ts';
 import { ms, printFigures } from '../harness/report.ts';
-import { spawnRole, type RoleProcess } from '../harness/role-process.ts';
-import { eventually, getJson, sleep } from '../harness/wait.ts';
+import { spawnRole, type RoleProcess } from '@llm-gateway/testkit';
+import { eventually, getJson, sleep } from '@llm-gateway/testkit';
 
 const REQUEST_TIMEOUT_S = 10;
 /** The client gives up this long after the gateway should have answered: past it, a request hung. */

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { startRedisServer, uniquePrefix, type RedisServer } from '@llm-gateway/testkit';
-import { spawnRole, type RoleProcess } from './role-process.ts';
-import { eventually, getJson } from './wait.ts';
+import { spawnRole, type RoleProcess } from '@llm-gateway/testkit';
+import { eventually, getJson } from '@llm-gateway/testkit';
 
 export interface SplitClusterOptions {
   /** API replicas (`LLM_ROLE=api`). @defaultValue 1 */

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionInfo } from '@llm-gateway/shared';
-import { descendants, processesMatching, type ProcessEntry } from './proc.ts';
-import { spawnRole, type RoleProcess } from './role-process.ts';
-import { getJson, sleep } from './wait.ts';
+import { descendants, processesMatching, type ProcessEntry } from '@llm-gateway/testkit';
+import { spawnRole, type RoleProcess } from '@llm-gateway/testkit';
+import { getJson, sleep } from '@llm-gateway/testkit';
 
 /** The fake Claude Code CLI script (see its header for the modes). */
 export const FAKE_CLI_PATH = fileURLToPath(new URL('../fake-cli/fake-cli.mjs', import.meta.url));

@@ -1,5 +1,5 @@
 import type { Outcome, OutcomeKind } from './completion-client.ts';
-import { sleep } from './wait.ts';
+import { sleep } from '@llm-gateway/testkit';
 
 export interface LoadOptions {
   /** Requests in flight at once. */

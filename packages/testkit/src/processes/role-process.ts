@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@llm-gateway/testkit';
+import { freePort } from '../redis-server.ts';
 import { rssBytes } from './proc.ts';
 import { eventually } from './wait.ts';
 
@@ -18,7 +18,7 @@ const ROLE_SCRIPTS = {
 
 export type Role = keyof typeof ROLE_SCRIPTS;
 
-/** One gateway process started for a fault case or the soak run. */
+/** One gateway process started for a test cluster, a fault case or the soak run. */
 export interface RoleProcess {
   readonly name: string;
   readonly role: Role;
