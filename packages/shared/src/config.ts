@@ -120,9 +120,10 @@ export interface Config {
   maxMessages: number;
   /** Requests whose message text is longer (UTF-16 code units) get 400. */
   maxPromptChars: number;
-  /** Prompt plus `max_tokens` over this many tokens gets 400 `context_length_exceeded`; 0 turns the check off. */
-  contextWindowTokens: number;
-  /** The window of each model: `LLM_CONTEXT_WINDOWS` entries, `contextWindowTokens` for the rest. */
+  /**
+   * Each model's context window: prompt plus `max_tokens` over it gets 400 `context_length_exceeded`
+   * (0: no check). `LLM_CONTEXT_WINDOWS` entries, `LLM_CONTEXT_WINDOW` for the rest.
+   */
   contextWindows: ContextWindows;
   /** Worker threads that count the tokens of large prompts off the event loop; 0 counts inline. */
   tokenizerThreads: number;
@@ -195,7 +196,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tenantLimits: e.LLM_TENANT_LIMITS,
     maxMessages: e.LLM_MAX_MESSAGES,
     maxPromptChars: e.LLM_MAX_PROMPT_CHARS,
-    contextWindowTokens: e.LLM_CONTEXT_WINDOW,
     contextWindows: new ContextWindows(parseContextWindows(e.LLM_CONTEXT_WINDOWS), e.LLM_CONTEXT_WINDOW),
     tokenizerThreads: e.LLM_TOKENIZER_THREADS,
     shutdownGraceMs: e.LLM_SHUTDOWN_GRACE * 1000,
