@@ -26,6 +26,7 @@ export {
   type ReplyBatch,
   type SupervisorRecord,
 } from './queue/protocol.ts';
+export { TurnBatcher, type TurnBatcherOptions } from './queue/turn-batcher.ts';
 export { queueConcurrency, startQueueConsumer, type QueueConsumer, type QueueConsumerOptions } from './queue/queue-consumer.ts';
 export { closeRedisConnection, createRedisConnection, type CreateRedisConnectionOptions, type RedisConnectionKind } from './queue/redis-connection.ts';
 export { HEARTBEATS_TO_EXPIRY, readSupervisorRecords, startRegistryHeartbeat, type RegistryHeartbeat } from './queue/registry.ts';

@@ -18,9 +18,9 @@ import {
   createRedisConnection,
   readSupervisorRecords,
   redisKeys,
+  TurnBatcher,
   type SupervisorRecord,
 } from '@llm-gateway/supervisor';
-import { EnqueueBatcher } from './enqueue-batcher.ts';
 import { JobInbox } from './job-inbox.ts';
 import { QueueAdmission } from './queue-admission.ts';
 import { ReplyRouter } from './reply-router.ts';
@@ -70,9 +70,12 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100, age: 3_600 } },
   });
   queue.on('error', (error) => log.debug({ error: error.message }, 'queue error'));
-  const enqueue = new EnqueueBatcher<CompletionJob>({
+  // The jobs of one event-loop turn go to Redis in one pipelined write (`addBulk`). A job's cancel
+  // goes on the same connection after its add: a client's disconnect or deadline is seen in a later
+  // event-loop phase than the `setImmediate` that sends the batch.
+  const enqueue = new TurnBatcher<{ name: string; data: CompletionJob; opts: { jobId: string } }>({
     // A pipeline costs more than a lone add (ioredis copies every script onto it).
-    addBulk: (entries) => (entries.length === 1 ? queue.add(entries[0]!.name, entries[0]!.data, entries[0]!.opts) : queue.addBulk(entries)),
+    send: (entries) => (entries.length === 1 ? queue.add(entries[0]!.name, entries[0]!.data, entries[0]!.opts) : queue.addBulk(entries)),
   });
   const router = new ReplyRouter({ subscriber, channel: replyChannel, log });
   const admission = new QueueAdmission({
@@ -136,7 +139,7 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     );
     enqueued = true;
     // The reply channel (job name) tells the supervisor where to send the events.
-    enqueue.add(replyChannel, job, job.id).catch((error: unknown) => {
+    enqueue.add({ name: replyChannel, data: job, opts: { jobId: job.id } }).catch((error: unknown) => {
       log.warn({ jobId: job.id, error: String(error) }, 'could not enqueue the job');
       inbox.fail(unavailable('The job queue (Redis) is unreachable.'));
     });
