@@ -23,7 +23,7 @@ export function findReady(sessions: ReadonlyMap<string, PooledSession>): PooledS
 
 /** A session that has started and not gone: ready, busy or resetting. */
 export function hasStarted(sessions: ReadonlyMap<string, PooledSession>): boolean {
-  for (const entry of sessions.values()) if (entry.status === 'ready' || entry.status === 'busy' || entry.status === 'resetting') return true;
+  for (const entry of sessions.values()) if (isLive(entry) && entry.status !== 'starting') return true;
   return false;
 }
 

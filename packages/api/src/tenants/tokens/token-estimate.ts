@@ -34,13 +34,9 @@ function messageText(message: ChatMessage): string {
   }
 }
 
-function messageLength(message: ChatMessage): number {
+/** The length of a message other than a user's (whose parts {@link promptSize} walks itself). */
+function messageLength(message: Exclude<ChatMessage, { role: 'user' }>): number {
   switch (message.role) {
-    case 'user': {
-      let length = 0;
-      for (const part of message.content) if (part.type === 'text') length += part.text.length;
-      return length;
-    }
     case 'assistant': {
       let length = message.content.length;
       for (const call of message.toolCalls ?? []) length += call.arguments.length;
@@ -63,9 +59,14 @@ export function promptSize(request: ChatRequest): PromptSize {
   let chars = 0;
   let images = 0;
   for (const message of request.messages) {
-    chars += messageLength(message);
-    if (message.role !== 'user') continue;
-    for (const part of message.content) if (part.type === 'image') images += IMAGE_TOKENS;
+    if (message.role !== 'user') {
+      chars += messageLength(message);
+      continue;
+    }
+    for (const part of message.content) {
+      if (part.type === 'text') chars += part.text.length;
+      else if (part.type === 'image') images += IMAGE_TOKENS;
+    }
   }
   // Tool definitions are usually small and rare: measuring them exactly needs their JSON.
   if (request.tools) chars += JSON.stringify(request.tools).length;
