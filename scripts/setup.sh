@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: pnpm, the workspace's packages (node-pty builds from
 # source against the local Node headers) and, with --tests, redis-server and Chromium for the
-# tests (as root, from Debian). Cheap when done already.
+# tests (as root, from Debian), with bubblewrap for the CLI sandbox. Cheap when done already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # --quiet: say nothing when all is in place. --tests: also the system packages the tests use.
@@ -32,6 +32,11 @@ fi
 if $tests && ! command -v redis-server >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
   say "installing redis-server"
   (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null
+fi
+# CLI sessions run in a bubblewrap sandbox when the host has it; the isolation tests prove it.
+if $tests && ! command -v bwrap >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+  say "installing bubblewrap"
+  (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null
 fi
 # The status page test drives Debian's Chromium (no browser can be downloaded here).
 if $tests && ! command -v chromium >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then

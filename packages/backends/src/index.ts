@@ -4,7 +4,8 @@ export { CLAUDE_MODEL_ALIASES, CLAUDE_MODELS, type ClaudeModelAlias } from './mo
 export { createMockBackend, type MockBackendOptions } from './mock/mock-backend.ts';
 export { parseMockDirectives, type MockDirectives } from './mock/mock-directives.ts';
 export { countPromptTokens } from './mock/mock-reply.ts';
-export { createCliBackend, DEFAULT_CLI_HOST, type CliBackendOptions } from './cli/cli-backend.ts';
+export { createCliBackend, DEFAULT_CLI_HOST, type CliBackend, type CliBackendOptions } from './cli/cli-backend.ts';
+export { resolveCliSandbox, type CliSandbox, type SandboxMode } from './cli/cli-sandbox.ts';
 export type { CliTurnStats } from './cli/cli-session.ts';
 export type { HostKind } from './cli/process-host.ts';
 export * from './anthropic/index.ts';

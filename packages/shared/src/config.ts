@@ -31,6 +31,7 @@ const environmentSchema = z.object({
   LLM_MOCK_DELAY_MS: int(0).default(0),
   LLM_CLI_COMMAND: optionalText,
   LLM_CLI_HOST: z.enum(['pty', 'pipe']).optional(),
+  LLM_CLI_SANDBOX: z.enum(['auto', 'bwrap', 'off']).default('auto'),
   LLM_MODELS: optionalText,
   LLM_MODELS_FILE: optionalText,
   LLM_API_KEYS: optionalText,
@@ -100,6 +101,11 @@ export interface Config {
   mockDelayMs: number;
   cliCommand: string | undefined;
   cliHost: 'pty' | 'pipe' | undefined;
+  /**
+   * `LLM_CLI_SANDBOX`: `bwrap` runs each CLI session in a bubblewrap sandbox that sees only its own
+   * empty directories (start-up fails without one), `off` never does, `auto` does when the host can.
+   */
+  cliSandbox: 'auto' | 'bwrap' | 'off';
   /** `LLM_MODELS` as given; {@link Config.modelTable} is what it means. */
   models: string | undefined;
   /**
@@ -185,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mockDelayMs: e.LLM_MOCK_DELAY_MS,
     cliCommand: e.LLM_CLI_COMMAND,
     cliHost: e.LLM_CLI_HOST,
+    cliSandbox: e.LLM_CLI_SANDBOX,
     models: e.LLM_MODELS,
     modelTable: loadModelTable(e.LLM_MODELS, e.LLM_MODELS_FILE),
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),

@@ -4,6 +4,7 @@ import {
   createCliBackend,
   createMockBackend,
   createOpenAIBackend,
+  type CliBackend,
   parseModelAliases,
   type AnthropicBackend,
   type Backend,
@@ -29,16 +30,7 @@ export function createBackendFromConfig(config: Config, log: Logger, name: Backe
     case 'mock':
       return { kind: 'pooled', backend: createMockBackend({ delayMs: config.mockDelayMs }) };
     case 'cli':
-      // Sessions inherit the process environment (the user's Claude Code login, ANTHROPIC_BASE_URL…).
-      return {
-        kind: 'pooled',
-        backend: createCliBackend({
-          ...(config.cliCommand ? { command: config.cliCommand } : {}),
-          ...(config.cliHost ? { host: config.cliHost } : {}),
-          requestTimeoutMs: config.requestTimeoutMs,
-          ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
-        }),
-      };
+      return { kind: 'pooled', backend: createCliBackendFromConfig(config, log) };
     case 'api': {
       const backend = createApiBackendFromConfig(config, log);
       return { kind: 'direct', backend, close: backend.close };
@@ -48,6 +40,29 @@ export function createBackendFromConfig(config: Config, log: Logger, name: Backe
       return { kind: 'direct', backend, close: backend.close };
     }
   }
+}
+
+/**
+ * The CLI backend (`LLM_BACKEND=cli`). Sessions inherit the part of the environment the CLI needs
+ * (the user's Claude Code login, ANTHROPIC_BASE_URL…), in a sandbox when the host allows: without
+ * one the operator is told at start-up what is missing.
+ */
+function createCliBackendFromConfig(config: Config, log: Logger): SessionBackend {
+  let backend: CliBackend;
+  try {
+    backend = createCliBackend({
+      ...(config.cliCommand ? { command: config.cliCommand } : {}),
+      ...(config.cliHost ? { host: config.cliHost } : {}),
+      sandbox: config.cliSandbox,
+      requestTimeoutMs: config.requestTimeoutMs,
+      ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
+    });
+  } catch (error) {
+    throw new ConfigError('LLM_CLI_SANDBOX', error instanceof Error ? error.message : String(error));
+  }
+  if (backend.sandbox.warning) log.warn({ sandbox: backend.sandbox.kind }, `CLI sessions are not sandboxed: ${backend.sandbox.warning}`);
+  else log.info({ sandbox: backend.sandbox.kind }, 'CLI sessions run in a bubblewrap sandbox');
+  return backend;
 }
 
 /** The Anthropic API backend (`LLM_BACKEND=api`); it cannot run without a key. */

@@ -1,6 +1,7 @@
 import { GatewayError, type ChatRequest, type StreamPart, type Usage } from '@llm-gateway/shared';
 import { mapResultError, mapStopReason, mapUsage } from './map-cli-result.ts';
 import { createOutputLimit } from './output-limit.ts';
+import { MENTION_BREAK } from './prompt-neutralize.ts';
 import { textDeltaOf, type CliMessage, type CliResult } from './protocol.ts';
 
 /** What one CLI output line means for the answer being built. */
@@ -33,8 +34,10 @@ export function createAnswerBuilder(request: ChatRequest) {
     message(message: CliMessage): AnswerStep {
       if (done) return { parts: [] };
       notePromptTokens(message);
-      const delta = textDeltaOf(message);
-      if (delta === undefined) return { parts: [] };
+      const raw = textDeltaOf(message);
+      if (raw === undefined) return { parts: [] };
+      // A model quoting the prompt may copy the joiners that broke its mentions: the client never sent them.
+      const delta = raw.includes(MENTION_BREAK) ? raw.replaceAll(MENTION_BREAK, '') : raw;
       const limited = limit.push(delta);
       const parts: StreamPart[] = limited.text === '' ? [] : [{ type: 'text-delta', text: limited.text }];
       if (!limited.finish) return { parts };

@@ -3,6 +3,7 @@ import { CLAUDE_MODELS } from '../models.ts';
 import { checkCliRequest } from './cli-check.ts';
 import { resolveCliCommand } from './cli-command.ts';
 import { cliArguments, cliEnvironment, CLI_SYSTEM_PROMPT } from './cli-environment.ts';
+import { resolveCliSandbox, type CliSandbox, type SandboxMode } from './cli-sandbox.ts';
 import { CliSession, type CliTurnStats } from './cli-session.ts';
 import { spawnPipeHost } from './pipe-host.ts';
 import type { HostKind, SpawnHost } from './process-host.ts';
@@ -33,14 +34,25 @@ export interface CliBackendOptions {
   initialModel?: string;
   /** @defaultValue {@link CLI_SYSTEM_PROMPT} */
   systemPrompt?: string;
-  /** Replaces the host (tests). */
+  /** `LLM_CLI_SANDBOX`: how sessions are confined (see {@link resolveCliSandbox}). @defaultValue 'auto' */
+  sandbox?: SandboxMode | CliSandbox;
+  /** Replaces the host (tests); it is not sandboxed. */
   spawnHost?: SpawnHost;
   /** Called after each finished prompt with the CLI's own timings. */
   onTurn?: (stats: CliTurnStats) => void;
 }
 
-/** The CLI backend: pooled sessions, each a warm Claude Code process. */
-export function createCliBackend(options: CliBackendOptions = {}): SessionBackend {
+/** The CLI backend: pooled sessions, each a warm Claude Code process, confined as the host allows. */
+export interface CliBackend extends SessionBackend {
+  /** How sessions are confined; its `warning` says what an operator should provide when they are not. */
+  readonly sandbox: CliSandbox;
+}
+
+/**
+ * The CLI backend: pooled sessions, each a warm Claude Code process.
+ * @throws Error when `sandbox` is `bwrap` and bubblewrap cannot run here.
+ */
+export function createCliBackend(options: CliBackendOptions = {}): CliBackend {
   const {
     host = DEFAULT_CLI_HOST,
     requestTimeoutMs = 60_000,
@@ -51,9 +63,15 @@ export function createCliBackend(options: CliBackendOptions = {}): SessionBacken
   } = options;
   const { command, args } = resolveCliCommand(options.command);
   const sessionEnv = cliEnvironment(env, { requestTimeoutMs, ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) }, options.apiKey);
-  const spawnHost = options.spawnHost ?? (host === 'pty' ? spawnPtyHost : spawnPipeHost);
+  const sandbox = options.spawnHost
+    ? resolveCliSandbox('off')
+    : typeof options.sandbox === 'object'
+      ? options.sandbox
+      : resolveCliSandbox(options.sandbox ?? 'auto');
+  const spawnHost = options.spawnHost ?? sandbox.wrap(host === 'pty' ? spawnPtyHost : spawnPipeHost);
   return {
     name: 'cli',
+    sandbox,
     models: () => models,
     check: checkCliRequest,
     createSession: ({ id, log }): BackendSession =>

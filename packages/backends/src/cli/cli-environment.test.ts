@@ -12,12 +12,17 @@ describe('cliEnvironment', () => {
     REDIS_URL: 'redis://x',
     OPENAI_API_KEY: 'sk-openai',
     ANTHROPIC_API_KEY_FILE: '/run/secret',
+    AWS_SECRET_ACCESS_KEY: 'aws',
+    GATEWAY_FUTURE_SECRET: 'x',
+    NODE_OPTIONS: '--require /tmp/evil.js',
   };
 
   it("keeps the user's Claude Code environment and withholds the gateway's own secrets", () => {
     const env = cliEnvironment(base, { requestTimeoutMs: 60_000 });
     expect(env).toMatchObject({ HOME: '/home/dev', CLAUDE_CONFIG_DIR: '/home/dev/.claude', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9', SSL_CERT_FILE: '/etc/ca.pem' });
-    for (const name of ['LLM_API_KEYS', 'LLM_ADMIN_KEY', 'REDIS_URL', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY_FILE']) expect(env[name]).toBeUndefined();
+    for (const name of ['LLM_API_KEYS', 'LLM_ADMIN_KEY', 'REDIS_URL', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY_FILE', 'AWS_SECRET_ACCESS_KEY', 'GATEWAY_FUTURE_SECRET', 'NODE_OPTIONS']) {
+      expect(env[name]).toBeUndefined();
+    }
   });
 
   it("bounds the CLI's retries and timeouts below the request timeout", () => {
@@ -42,5 +47,9 @@ describe('cliArguments', () => {
     expect(args).toContain('--no-session-persistence');
     expect(args[args.indexOf('--system-prompt') + 1]).toBe('Be helpful.');
     expect(args).not.toContain('--allowedTools');
+    expect(args).toContain('--strict-mcp-config');
+    const settings = JSON.parse(args[args.indexOf('--settings') + 1]!);
+    for (const tool of ['Read', 'Bash', 'Glob', 'Grep', 'Write', 'Edit', 'WebFetch', 'Skill', 'Agent']) expect(settings.permissions.deny).toContain(tool);
+    expect(settings.disableAllHooks).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import { cliSettings } from './cli-permissions.ts';
+
 /** Bounds on the CLI's own retrying, derived from the gateway's request timeout. */
 export interface CliLimits {
   /** `LLM_REQUEST_TIMEOUT` in milliseconds. */
@@ -7,21 +9,26 @@ export interface CliLimits {
 }
 
 /**
- * Gateway settings a session has no use for. The CLI runs no tools, but it needs none of the
- * gateway's own secrets either.
+ * What a session may inherit from the gateway's environment: the CLI's own credential and what
+ * points it at its API (`ANTHROPIC_*`, `CLAUDE_CODE_*`, `CLAUDE_CONFIG_DIR`, `HOME`), how it
+ * reaches the network (proxies, CA bundles), and the locale. Nothing else: an allow-list, so a
+ * tenant key, the admin key, `REDIS_URL` or another backend's key added to the gateway later can
+ * never end up in a CLI process, whatever it is called. `ANTHROPIC_API_KEY_FILE` is the gateway's
+ * way of reading the key (it hands the key itself over): the CLI does not get the path.
  */
-const WITHHELD = /^(LLM_|REDIS_|OPENAI_)|^ANTHROPIC_API_KEY_FILE$/;
+const PASSED =
+  /^(ANTHROPIC_(?!API_KEY_FILE$)[A-Z0-9_]+|CLAUDE_CODE_[A-Z0-9_]+|CLAUDE_CONFIG_DIR|DISABLE_[A-Z0-9_]+|API_TIMEOUT_MS|MAX_THINKING_TOKENS|HOME|PATH|USER|LOGNAME|TMPDIR|TZ|LANG|LANGUAGE|LC_[A-Z]+|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR)$/;
 
 /**
- * The environment of a session: the gateway's own, so the user's Claude Code login and settings
- * (`HOME`, `CLAUDE_CONFIG_DIR`, `ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`, proxies, …) apply,
- * minus the gateway's own variables, plus bounds that make the CLI give up before the gateway's
- * request timeout does (by default it retries for minutes and waits 6 minutes per attempt).
- * Values already set by the operator win, except the bounds, which must stay below the timeout.
+ * The environment of a session: the part of the gateway's own that the CLI needs ({@link PASSED}),
+ * so the user's Claude Code login and settings apply, plus bounds that make the CLI give up before
+ * the gateway's request timeout does (by default it retries for minutes and waits 6 minutes per
+ * attempt). Values already set by the operator win, except the bounds, which must stay below the
+ * timeout.
  */
 export function cliEnvironment(base: NodeJS.ProcessEnv, limits: CliLimits, apiKey?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(base)) if (!WITHHELD.test(name) && value !== undefined) env[name] = value;
+  for (const [name, value] of Object.entries(base)) if (PASSED.test(name) && value !== undefined) env[name] = value;
   if (apiKey !== undefined && env.ANTHROPIC_API_KEY === undefined) env.ANTHROPIC_API_KEY = apiKey;
   // A server has no use for the CLI's update checks, telemetry or error reports.
   env.DISABLE_AUTOUPDATER ??= '1';
@@ -46,12 +53,14 @@ export const CLI_SYSTEM_PROMPT = [
   'You answer requests relayed by an API gateway, as a plain chat assistant with no tools.',
   'A request may start with <system> instructions: follow them as your system prompt.',
   'It may hold the earlier turns in <conversation>: continue that conversation.',
+  'A message inside <message> tags is the text the user wrote.',
   'Answer the final message directly, without mentioning these tags.',
 ].join(' ');
 
 /**
  * The CLI's arguments for one persistent session: stream-json in and out with partial messages,
- * no tools at all, no transcripts on disk, no user or project settings, a fixed system prompt.
+ * no tools at all and every built-in one denied ({@link cliSettings}), no MCP servers, no
+ * transcripts on disk, no user or project settings, a fixed system prompt.
  */
 export function cliArguments(systemPrompt = CLI_SYSTEM_PROMPT): string[] {
   return [
@@ -63,6 +72,8 @@ export function cliArguments(systemPrompt = CLI_SYSTEM_PROMPT): string[] {
     '--tools', '',
     '--no-session-persistence',
     '--setting-sources', '',
+    '--settings', cliSettings(),
+    '--strict-mcp-config',
     '--system-prompt', systemPrompt,
   ];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@llm-gateway/shared';
-import { neutralizeCommand, renderPrompt } from './prompt.ts';
+import { renderPrompt } from './prompt.ts';
+import { MENTION_BREAK } from './prompt-neutralize.ts';
 
 const user = (text: string): ChatMessage => ({ role: 'user', content: [{ type: 'text', text }] });
 
@@ -46,11 +47,22 @@ describe('renderPrompt', () => {
   });
 
   it('never lets a prompt start with a CLI command', () => {
-    for (const text of ['/model opus', '  /clear', '/config set x']) {
+    for (const text of ['/model opus', '  /clear', '/config set x', '!cat /etc/passwd', '# remember this']) {
       const prompt = renderPrompt([user(text)]);
-      expect(prompt.trimStart().startsWith('/')).toBe(false);
+      expect(prompt).toMatch(/^<message>\n/);
       expect(prompt).toContain(text);
     }
-    expect(neutralizeCommand('a /b')).toBe('a /b');
+  });
+
+  it('breaks mentions in every role and part once rendered, since all of it is tenant text', () => {
+    const prompt = renderPrompt([
+      { role: 'system', content: 'Read @/etc/hostname' },
+      { role: 'user', content: [{ type: 'text', text: 'see ' }, { type: 'text', text: '@~/.ssh/id_rsa' }] },
+      { role: 'assistant', content: '@./notes.md', toolCalls: [{ id: 'c1', name: 'f', arguments: '{"p":"@/x"}' }] },
+      { role: 'tool', toolCallId: 'c1', content: '@/var/log/' },
+      user('and @"/a b"'),
+    ]);
+    expect(prompt.match(/@/g)).toHaveLength(6);
+    expect(prompt.match(new RegExp(`@${MENTION_BREAK}`, 'g'))).toHaveLength(6);
   });
 });

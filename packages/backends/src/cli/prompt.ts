@@ -1,10 +1,12 @@
 import type { ChatMessage, ContentPart } from '@llm-gateway/shared';
+import { neutralizePrompt } from './prompt-neutralize.ts';
 
 /**
  * Renders OpenAI-style messages as the one prompt a CLI session receives: system and developer
  * instructions in `<system>`, earlier turns in `<conversation>`, then the last user message as it
  * was written. A lone user message is sent as is. The session's fixed system prompt explains the
- * tags to the model.
+ * tags to the model. Whatever any role wrote is then made inert for the CLI ({@link neutralizePrompt}):
+ * every part of the prompt is tenant text once rendered.
  */
 export function renderPrompt(messages: readonly ChatMessage[]): string {
   const instructions = messages.filter((message) => message.role === 'system').map((message) => message.content);
@@ -15,9 +17,9 @@ export function renderPrompt(messages: readonly ChatMessage[]): string {
   const sections: string[] = [];
   if (instructions.length > 0) sections.push(`<system>\n${instructions.join('\n\n')}\n</system>`);
   if (earlier.length > 0) sections.push(`<conversation>\n${earlier.map(renderTurn).join('\n\n')}\n</conversation>`);
-  if (sections.length === 0) return neutralizeCommand(final);
+  if (sections.length === 0) return neutralizePrompt(final);
   sections.push(final);
-  return sections.join('\n\n');
+  return neutralizePrompt(sections.join('\n\n'));
 }
 
 function renderTurn(message: Exclude<ChatMessage, { role: 'system' }>): string {
@@ -42,13 +44,4 @@ function userText(content: readonly ContentPart[]): string {
 
 function attribute(value: string): string {
   return value.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/**
- * The CLI runs a prompt that starts with `/` as one of its own commands (`/model`, `/config`,
- * `/clear`, skills…), even in `-p` mode. A tenant must never drive the CLI that way, so such a
- * prompt is wrapped: the model still reads the text, the CLI sees no command.
- */
-export function neutralizeCommand(prompt: string): string {
-  return prompt.trimStart().startsWith('/') ? `<message>\n${prompt}\n</message>` : prompt;
 }

@@ -17,7 +17,7 @@ describe('the fake CLI under the real CLI backend', () => {
   const sessionIn = (mode: FakeCliMode) => {
     dir = mkdtempSync(join(tmpdir(), 'fake-cli-test-'));
     writeFileSync(join(dir, 'mode'), mode);
-    const config = loadConfig({ LLM_BACKEND: 'cli', LLM_CLI_COMMAND: fakeCliCommand(dir), LLM_CLI_HOST: 'pipe' });
+    const config = loadConfig({ LLM_BACKEND: 'cli', LLM_CLI_COMMAND: fakeCliCommand(dir), LLM_CLI_HOST: 'pipe', LLM_CLI_SANDBOX: 'off' });
     const supervised = createBackendFromConfig(config, createLogger({ level: 'silent' }));
     if (supervised.kind !== 'pooled') throw new Error('the CLI backend is pooled');
     return supervised.backend.createSession({ id: 'fake-test' });

@@ -43,6 +43,8 @@ export async function startFakeCliGateway(mode: FakeCliMode, env: Record<string,
     LLM_BACKEND: 'cli',
     LLM_CLI_COMMAND: fakeCliCommand(dir),
     LLM_CLI_HOST: 'pipe',
+    // The fake CLI reads its mode from, and records its starts in, a directory a sandbox would hide.
+    LLM_CLI_SANDBOX: 'off',
     LLM_POOL_SIZE: '2',
     LLM_MAX_OVERFLOW: '1',
     LLM_REQUEST_TIMEOUT: '3',
