@@ -9,8 +9,23 @@ describe('checkCliRequest', () => {
     expect(checkCliRequest({ ...base, temperature: 0.7, maxTokens: 4096, stop: ['END'], toolChoice: 'none', responseFormat: { type: 'text' } })).toBeUndefined();
   });
 
+  it('accepts images as base64 data URLs and http(s) URLs, which the CLI relays as image blocks', () => {
+    const content = [{ type: 'text' as const, text: 'see' }, { type: 'image' as const, url: 'data:image/png;base64,AA' }, { type: 'image' as const, url: 'https://example.com/a.png' }];
+    expect(checkCliRequest({ ...base, messages: [{ role: 'user', content }] })).toBeUndefined();
+  });
+
+  it('refuses an image URL the upstream could not take, naming the part', () => {
+    const content = [{ type: 'text' as const, text: 'see' }, { type: 'image' as const, url: 'file:///etc/passwd' }];
+    expect(checkCliRequest({ ...base, messages: [{ role: 'system', content: 's' }, { role: 'user', content }] })).toMatchObject({
+      code: 'invalid_value',
+      status: 400,
+      param: 'messages[1].content[1].image_url.url',
+    });
+    const svg = [{ type: 'image' as const, url: 'data:image/svg+xml;base64,AA' }];
+    expect(checkCliRequest({ ...base, messages: [{ role: 'user', content: svg }] })?.message).toMatch(/Unsupported image type/);
+  });
+
   it.each([
-    [{ messages: [{ role: 'system', content: 's' }, { role: 'user', content: [{ type: 'text', text: 'see' }, { type: 'image', url: 'data:image/png;base64,AA' }] }] }, 'messages[1].content[1]'],
     [{ tools: [{ name: 'get_weather' }] }, 'tools'],
     [{ toolChoice: 'required' }, 'tool_choice'],
     [{ responseFormat: { type: 'json_object' } }, 'response_format'],

@@ -1,16 +1,23 @@
 import { GatewayError, type ChatRequest } from '@llm-gateway/shared';
+import { toImageBlock } from '../anthropic/to-anthropic-content.ts';
 
 /**
- * Refuses what the CLI cannot honour, with a 400 naming the field, rather than dropping it:
- * images (the stream-json prompt carries text only here), tools and tool choice (sessions run
- * with every tool disabled), and JSON output formats (the CLI has no structured-output switch).
+ * Refuses what the CLI cannot honour, with a 400 naming the field, rather than dropping it: an
+ * image URL the upstream could not take, tools and tool choice (sessions run with every tool
+ * disabled), and JSON output formats (the CLI has no structured-output switch). Runs before a
+ * session is taken, so a bad image never costs one.
  */
 export function checkCliRequest(request: ChatRequest): GatewayError | undefined {
   for (const [messageIndex, message] of request.messages.entries()) {
     if (message.role !== 'user') continue;
-    const imageIndex = message.content.findIndex((part) => part.type === 'image');
-    if (imageIndex >= 0) {
-      return unsupported(`messages[${messageIndex}].content[${imageIndex}]`, 'Images are not supported by the cli backend; send text only, or use LLM_BACKEND=api.');
+    for (const [partIndex, part] of message.content.entries()) {
+      if (part.type !== 'image') continue;
+      try {
+        toImageBlock(part.url);
+      } catch (error) {
+        if (!(error instanceof GatewayError)) throw error;
+        return new GatewayError('invalid_value', error.message, { param: `messages[${messageIndex}].content[${partIndex}].image_url.url` });
+      }
     }
   }
   if (request.tools !== undefined && request.tools.length > 0) {

@@ -90,9 +90,10 @@ export function textDeltaOf(message: CliMessage): string | undefined {
   return typeof event.delta.text === 'string' ? event.delta.text : undefined;
 }
 
-/** A user message line: one prompt, or a local command such as `/clear` that we send ourselves. */
-export function userMessageLine(text: string): string {
-  return `${JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'text', text }] } })}\n`;
+/** A user message line: one prompt (text, or text and image blocks), or a local command such as `/clear` that we send ourselves. */
+export function userMessageLine(content: string | readonly object[]): string {
+  const blocks = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+  return `${JSON.stringify({ type: 'user', message: { role: 'user', content: blocks } })}\n`;
 }
 
 /** A control request line. */

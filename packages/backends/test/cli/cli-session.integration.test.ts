@@ -101,6 +101,36 @@ describe.each(['pipe', 'pty'] as const)('CLI session on the %s host', (host) => 
     await session.reset();
   });
 
+  it('sends images to the upstream as image blocks, base64 and URL sources alike', async () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const before = harness.fake.requests.length;
+    const request = {
+      model: 'claude-sonnet',
+      messages: [
+        {
+          role: 'user' as const,
+          content: [
+            { type: 'text' as const, text: 'What is in these?' },
+            { type: 'image' as const, url: `data:image/png;base64,${png}` },
+            { type: 'image' as const, url: 'https://example.com/cat.jpg' },
+          ],
+        },
+      ],
+    };
+    const answer = await collectAnswer(session.run(request, { signal: never() }));
+    expect(answer.text).toBe('echo: What is in these?');
+    const [upstream] = harness.fake.requests.slice(before);
+    const content = upstream!.body.messages.find((message: { role: string }) => message.role === 'user').content;
+    expect(content).toEqual(
+      expect.arrayContaining([
+        { type: 'text', text: 'What is in these?' },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+        { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+      ]),
+    );
+    await session.reset();
+  });
+
   it('never lets a tenant prompt drive the CLI with a slash command', async () => {
     const before = harness.fake.requests.length;
     const answer = await collectAnswer(session.run(userRequest('/model opus', 'claude-haiku'), { signal: never() }));
