@@ -49,16 +49,36 @@ describe('CliSession', () => {
     await expect(session.start(never())).rejects.toThrow(/not found.*LLM_CLI_COMMAND/);
   });
 
-  it('answers, switching the model only when it changes, and resets with a verified /clear', async () => {
-    const { session, controls, prompts } = setup();
+  it('answers, switching the model only when it changes, and resets by rewinding to the first prompt: nothing is added to the next one', async () => {
+    const { session, controls, prompts, host } = setup();
     await session.start(never());
     const first = await collectAnswer(session.run(request('one'), { signal: never() }));
     expect(first).toMatchObject({ text: 'Hello there, how can I help?', finishReason: 'stop' });
     await session.reset();
     await collectAnswer(session.run(request('two'), { signal: never() }));
     expect(controls('set_model').map((line) => line.request.model)).toEqual(['sonnet', 'haiku']);
-    expect(prompts()).toEqual(['one', '/clear', 'two']);
+    expect(prompts()).toEqual(['one', 'two']);
+    const firstUuid = host().written.find((line) => line.type === 'user')!.uuid;
+    expect(controls('rewind_conversation').map((line) => line.request.target_message_uuid)).toEqual([firstUuid]);
     expect(session.model).toBe('claude-haiku');
+    await session.stop();
+  });
+
+  it('sends nothing to reset a session that ran no prompt since its last reset', async () => {
+    const { session, controls, prompts } = setup();
+    await session.start(never());
+    await session.reset();
+    expect(controls('rewind_conversation')).toEqual([]);
+    expect(prompts()).toEqual([]);
+    await session.stop();
+  });
+
+  it('falls back to a verified /clear when the CLI refuses the rewind', async () => {
+    const { session, prompts } = setup({ refuseRewind: true });
+    await session.start(never());
+    await collectAnswer(session.run(request('one'), { signal: never() }));
+    await session.reset();
+    expect(prompts()).toEqual(['one', '/clear']);
     await session.stop();
   });
 
@@ -93,7 +113,7 @@ describe('CliSession', () => {
     await session.stop();
   });
 
-  it('interrupts on abort, and waits for the interrupted turn before /clear', async () => {
+  it('interrupts on abort, and waits for the interrupted turn before the reset', async () => {
     const { session, host, controls, prompts } = setup();
     await session.start(never());
     host().turns.push('hang');
@@ -107,7 +127,8 @@ describe('CliSession', () => {
     expect(parts).toEqual([]);
     expect(controls('interrupt')).toHaveLength(1);
     await session.reset();
-    expect(prompts()).toEqual(['hi', '/clear']);
+    expect(prompts()).toEqual(['hi']);
+    expect(controls('rewind_conversation')).toHaveLength(1);
     await session.stop();
   });
 

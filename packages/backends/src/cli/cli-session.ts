@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +58,10 @@ export class CliSession implements BackendSession {
   #control: CliControl | undefined;
   #workDir: string | undefined;
   #model: string | null = null;
+  /** The first prompt of the conversation since the last reset: what a rewind goes back to. */
+  #firstPrompt: string | undefined;
+  /** The latest prompt: the CLI refuses a rewind as stale unless told the last one it should have seen. */
+  #lastPrompt: string | undefined;
   #busy = false;
   #exit: HostExit | undefined;
   #stopping = false;
@@ -108,7 +113,11 @@ export class CliSession implements BackendSession {
       if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
       if (options.signal.aborted) return;
       const started = performance.now();
-      this.#startTurn(userMessageLine(renderPrompt(request.messages)), {
+      const uuid = randomUUID();
+      const line = userMessageLine(renderPrompt(request.messages), uuid);
+      this.#firstPrompt ??= uuid;
+      this.#lastPrompt = uuid;
+      this.#startTurn(line, {
         message: (message) => {
           const step = answer.message(message);
           for (const part of step.parts) parts.push(part);
@@ -135,9 +144,30 @@ export class CliSession implements BackendSession {
     }
   }
 
+  /**
+   * Forgets the conversation. `rewind_conversation` to the first prompt since the last reset
+   * leaves it empty and adds nothing to the next request; `/clear` (the fallback, when a rewind is
+   * refused) leaves a `<local-command-caveat>` in the next prompt, ~120 tokens billed each time.
+   * @throws Error when neither verifiably reset it: the pool then recycles the session.
+   */
   async reset(): Promise<void> {
-    // An interrupted prompt still owes its `result`: wait, so `/clear` is not taken for it.
+    // An interrupted prompt still owes its `result`: wait, so the reset is not taken for it.
     while (this.#turns.length > 0) await this.#turns.at(-1)!.done;
+    const target = this.#firstPrompt;
+    if (target === undefined) return;
+    const response = await this.#control!.request(
+      { subtype: 'rewind_conversation', target_message_uuid: target, last_seen_user_message_uuid: this.#lastPrompt },
+      { timeoutMs: this.#options.controlTimeoutMs ?? 10_000 },
+    ).catch((error: unknown) => ({ rewound: false, error: String(error) }));
+    if (response.rewound !== true) {
+      this.#options.log?.warn({ response }, 'the CLI refused to rewind the conversation; clearing it instead');
+      await this.#clear();
+    }
+    this.#firstPrompt = undefined;
+    this.#lastPrompt = undefined;
+  }
+
+  async #clear(): Promise<void> {
     let cleared = false;
     const result = await new Promise<CliResult>((resolve, reject) => {
       this.#startTurn(userMessageLine('/clear'), {

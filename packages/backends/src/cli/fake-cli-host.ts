@@ -34,6 +34,8 @@ export interface FakeCliOptions {
   initialize?: CliFixture | 'exit' | 'silent';
   /** Control subtypes the fake never answers (a wedged process). */
   unanswered?: string[];
+  /** Refuse `rewind_conversation` (as a CLI without it would), so the session falls back to `/clear`. */
+  refuseRewind?: boolean;
 }
 
 /**
@@ -46,6 +48,8 @@ export function createFakeCliHost(options: FakeCliOptions = {}): FakeCliHost {
   const written: Array<Record<string, any>> = [];
   const turns: FakeTurn[] = [];
   let hanging = false;
+  /** The uuids of the prompts in the conversation, oldest first (what `rewind_conversation` targets). */
+  let conversation: string[] = [];
   let exit: HostExit | undefined;
   let resolveExited: (value: HostExit) => void = () => {};
   const exited = new Promise<HostExit>((resolve) => (resolveExited = resolve));
@@ -63,9 +67,19 @@ export function createFakeCliHost(options: FakeCliOptions = {}): FakeCliHost {
   const respond = (requestId: string, response: Record<string, unknown>): void =>
     emit([JSON.stringify({ type: 'control_response', response: { subtype: 'success', request_id: requestId, response } })]);
 
-  function onControl(requestId: string, request: { subtype: string; model?: string }): void {
+  function onControl(requestId: string, request: { subtype: string; model?: string; target_message_uuid?: string; last_seen_user_message_uuid?: string }): void {
     if (options.unanswered?.includes(request.subtype)) return;
     switch (request.subtype) {
+      case 'rewind_conversation': {
+        const index = conversation.indexOf(request.target_message_uuid ?? '');
+        // As the real CLI: a rewind that does not name the latest prompt as seen is stale.
+        const stale = request.last_seen_user_message_uuid !== conversation.at(-1);
+        if (options.refuseRewind || index < 0 || stale) {
+          return emit([JSON.stringify({ type: 'control_response', response: { subtype: 'error', request_id: requestId, error: 'no such message' } })]);
+        }
+        conversation = conversation.slice(0, index);
+        return respond(requestId, { rewound: true, targetMessageUuid: request.target_message_uuid });
+      }
       case 'initialize': {
         const initialize = options.initialize ?? 'initialize';
         if (initialize === 'exit') return die({ code: 1, signal: null });
@@ -85,8 +99,12 @@ export function createFakeCliHost(options: FakeCliOptions = {}): FakeCliHost {
     }
   }
 
-  function onPrompt(text: string): void {
-    if (text === '/clear') return emit(fixtureLines('clear-turn'));
+  function onPrompt(text: string, uuid: string | undefined): void {
+    if (text === '/clear') {
+      conversation = [];
+      return emit(fixtureLines('clear-turn'));
+    }
+    if (uuid) conversation.push(uuid);
     const turn = turns.shift() ?? 'text-turn';
     if (turn === 'hang') hanging = true;
     else if (turn === 'exit') die({ code: null, signal: 'SIGKILL' });
@@ -105,7 +123,7 @@ export function createFakeCliHost(options: FakeCliOptions = {}): FakeCliHost {
         written.push(message);
         if (exit) continue;
         if (message.type === 'control_request') onControl(message.request_id, message.request);
-        if (message.type === 'user') onPrompt(message.message.content[0].text);
+        if (message.type === 'user') onPrompt(message.message.content[0].text, message.uuid);
       }
     },
     onLine: (listener) => lines.add(listener),

@@ -91,9 +91,10 @@ export function textDeltaOf(message: CliMessage): string | undefined {
 }
 
 /** A user message line: one prompt (text, or text and image blocks), or a local command such as `/clear` that we send ourselves. */
-export function userMessageLine(content: string | readonly object[]): string {
+export function userMessageLine(content: string | readonly object[], uuid?: string): string {
   const blocks = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
-  return `${JSON.stringify({ type: 'user', message: { role: 'user', content: blocks } })}\n`;
+  // The CLI keeps a given uuid as the message's own: `rewind_conversation` can then target it.
+  return `${JSON.stringify({ type: 'user', ...(uuid ? { uuid } : {}), message: { role: 'user', content: blocks } })}\n`;
 }
 
 /** A control request line. */

@@ -44,6 +44,14 @@ describe.each(['pipe', 'pty'] as const)('CLI session on the %s host', (host) => 
     const bodies = promptBodies(harness.fake).slice(before);
     expect(bodies).toHaveLength(1);
     expect(bodies[0]).not.toMatch(/ALBATROSS|PELICAN/);
+    // The reset added nothing to the next prompt (a `/clear` would leave its caveat there, billed).
+    expect(bodies[0]).not.toContain('local-command-caveat');
+    await session.reset();
+    const again = await collectAnswer(session.run(userRequest('What was the secret word?'), { signal: never() }));
+    await session.reset();
+    const third = await collectAnswer(session.run(userRequest('What was the secret word?'), { signal: never() }));
+    expect(third.usage.promptTokens).toBe(again.usage.promptTokens);
+    expect(promptBodies(harness.fake).at(-1)).toBe(promptBodies(harness.fake).at(-2));
     // Sessions run with no tools at all.
     expect(harness.fake.requests.at(-1)!.body.tools ?? []).toEqual([]);
     await session.reset();
