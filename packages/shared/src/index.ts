@@ -8,6 +8,7 @@ export * from './contracts/openai-request.ts';
 export * from './contracts/openai-response.ts';
 export * from './contracts/session.ts';
 export * from './contracts/stream-part.ts';
+export * from './contracts/string-caps.ts';
 export * from './errors/error-codes.ts';
 export * from './errors/gateway-error.ts';
 export * from './ids.ts';

@@ -1,6 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { GatewayError, toGatewayError, type Logger } from '@llm-gateway/shared';
+import { GatewayError, quotePrefix, toGatewayError, type Logger } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
 
 /** The one place errors become responses: OpenAI's body, the table's status, `retry-after`. */
@@ -29,7 +29,7 @@ function fromThrown(error: unknown): GatewayError {
 }
 
 export const notFoundHandler: NotFoundHandler<GatewayEnv> = (c) =>
-  renderError(c, new GatewayError('not_found', `Unknown request URL: ${c.req.method} ${c.req.path}.`));
+  renderError(c, new GatewayError('not_found', `Unknown request URL: ${quotePrefix(c.req.method)} ${quotePrefix(c.req.path, 256)}.`));
 
 /** For a known path asked with a method it does not serve. */
 export function methodNotAllowed(allowed: readonly string[]) {
@@ -37,7 +37,7 @@ export function methodNotAllowed(allowed: readonly string[]) {
     c.header('allow', allowed.join(', '));
     return renderError(
       c,
-      new GatewayError('method_not_allowed', `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}.`),
+      new GatewayError('method_not_allowed', `Method ${quotePrefix(c.req.method)} is not allowed on ${quotePrefix(c.req.path, 256)}; use ${allowed.join(' or ')}.`),
     );
   };
 }

@@ -4,6 +4,7 @@ import {
   GatewayError,
   completionId,
   parseChatRequest,
+  quotePrefix,
   type CompletionJob,
   type JobEvent,
 } from '@llm-gateway/shared';
@@ -56,7 +57,7 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   recorder.stream = parsed.stream;
   const route = deps.catalog.route(parsed.request.model);
   if (!route) {
-    throw new GatewayError('model_not_found', `The model '${parsed.request.model}' does not exist or is not served here.`, {
+    throw new GatewayError('model_not_found', `The model '${quotePrefix(parsed.request.model)}' does not exist or is not served here.`, {
       param: 'model',
     });
   }
