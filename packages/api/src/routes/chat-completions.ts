@@ -52,6 +52,9 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   if (deps.lifecycle.draining) {
     throw new GatewayError('backend_unavailable', 'The gateway is shutting down; retry on another replica.', { retryAfter: 1 });
   }
+  // Before the body is read: a tenant over its RPM costs no reading, parsing or token counting.
+  const admitted = deps.tenants.admitRequest(c);
+  if (admitted) await admitted;
   const parsed = parseChatRequest(await readJson(c, deps.config.maxBodyBytes));
   recorder.model = parsed.request.model;
   recorder.stream = parsed.stream;
