@@ -12,6 +12,7 @@ export * from './contracts/string-caps.ts';
 export * from './errors/error-codes.ts';
 export * from './errors/gateway-error.ts';
 export * from './ids.ts';
+export * from './log-throttle.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './model-table.ts';
