@@ -32,6 +32,7 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** A {@link ThrottledLogger} writing to `log`; its timers never keep the process alive. */
 export function createThrottledLogger(log: Logger, options: ThrottledLoggerOptions = {}): ThrottledLogger {
   const { intervalMs = 1_000, maxKinds = 256 } = options;
   const pending = new Map<string, Pending>();

@@ -34,6 +34,7 @@ interface Entry {
   updatedAt: number;
 }
 
+/** An {@link AuthThrottle} in memory: each API replica counts the failures it sees. */
 export function createAuthThrottle(options: AuthThrottleOptions = {}): AuthThrottle {
   const { failuresPerMinute = 30, maxAddresses = 10_000, now = Date.now } = options;
   // Map order is insertion order and every failure re-inserts its address: the first key is the
