@@ -3,6 +3,7 @@ import { createMetrics, type Config, type Dispatcher, type GatewayMetrics, type 
 import type { AppDependencies, GatewayEnv, LifecycleState } from './app-context.ts';
 import { errorHandler, methodNotAllowed, notFoundHandler } from './middleware/error-handler.ts';
 import { requestId } from './middleware/request-id.ts';
+import { createAuthThrottle } from './middleware/auth-throttle.ts';
 import { adminEndpointsGuarded, requireAdminKey, requireTenantKey } from './middleware/authenticate.ts';
 import { createTenantGuard, type TenantGuard } from './tenants/tenant-guard.ts';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts';
@@ -43,12 +44,14 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   app.use('*', requestId());
   app.onError(errorHandler(deps.log));
   app.notFound(notFoundHandler);
+  // One table for every endpoint: a guesser gains nothing by switching between them.
+  const throttle = createAuthThrottle({ failuresPerMinute: options.config.authFailuresPerMinute });
   // Only when configured: an open gateway runs no key check at all.
-  if (deps.tenants.keys.enabled) app.use('/v1/*', requireTenantKey(deps.tenants.keys));
+  if (deps.tenants.keys.enabled) app.use('/v1/*', requireTenantKey(deps.tenants.keys, throttle));
   if (adminEndpointsGuarded(deps.tenants.keys)) {
     // `/status` lists the sessions too: it is an operator endpoint like `/sessions`.
-    app.use('/sessions', requireAdminKey(deps.tenants.keys));
-    app.use('/status', requireAdminKey(deps.tenants.keys));
+    app.use('/sessions', requireAdminKey(deps.tenants.keys, throttle));
+    app.use('/status', requireAdminKey(deps.tenants.keys, throttle));
   }
 
   app.post('/v1/chat/completions', chatCompletions(deps));

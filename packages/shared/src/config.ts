@@ -38,6 +38,7 @@ const environmentSchema = z.object({
   LLM_API_KEYS_FILE: optionalText,
   LLM_ADMIN_KEY: optionalText,
   LLM_ADMIN_KEY_FILE: optionalText,
+  LLM_AUTH_FAILURES_PER_MINUTE: int(0).default(30),
   LLM_RATE_LIMIT_RPM: int(0).default(0),
   LLM_RATE_LIMIT_TPM: int(0).default(0),
   LLM_CACHE_TTL: seconds.default(0),
@@ -115,6 +116,8 @@ export interface Config {
   modelTable: ModelTable;
   apiKeys: string | undefined;
   adminKey: string | undefined;
+  /** Failed authentications a client address may make per minute (burst) before it gets 429; 0: no throttle. */
+  authFailuresPerMinute: number;
   rateLimitRpm: number;
   rateLimitTpm: number;
   cacheTtlSeconds: number;
@@ -196,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelTable: loadModelTable(e.LLM_MODELS, e.LLM_MODELS_FILE),
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),
     adminKey: e.LLM_ADMIN_KEY ?? readSecretFile('LLM_ADMIN_KEY_FILE', e.LLM_ADMIN_KEY_FILE),
+    authFailuresPerMinute: e.LLM_AUTH_FAILURES_PER_MINUTE,
     rateLimitRpm: e.LLM_RATE_LIMIT_RPM,
     rateLimitTpm: e.LLM_RATE_LIMIT_TPM,
     cacheTtlSeconds: e.LLM_CACHE_TTL,

@@ -1,6 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { GatewayError, toGatewayError, type Logger } from '@llm-gateway/shared';
+import { createThrottledLogger, GatewayError, quotePrefix, toGatewayError, type Logger } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
 
 /** The one place errors become responses: OpenAI's body, the table's status, `retry-after`. */
@@ -9,14 +9,26 @@ export function renderError(c: Context<GatewayEnv>, error: GatewayError): Respon
   return c.json(error.toBody(), error.status as 400);
 }
 
+/**
+ * Renders every error; logs the server's own (5xx), throttled per kind: during an outage every
+ * request fails the same way, and one line a second with a count says as much as thousands of
+ * stack traces.
+ */
 export function errorHandler(log: Logger): ErrorHandler<GatewayEnv> {
+  const errors = createThrottledLogger(log);
   return (error, c) => {
     const gatewayError = fromThrown(error);
     if (gatewayError.status >= 500) {
-      log.error({ requestId: c.get('requestId'), err: error, code: gatewayError.code }, 'request failed');
+      errors.write('error', errorKind(gatewayError, error), { requestId: c.get('requestId'), err: error, code: gatewayError.code }, 'request failed');
     }
     return renderError(c, gatewayError);
   };
+}
+
+/** The code; for unexpected errors also the message's start, so that two different bugs are not counted as one. */
+function errorKind(gatewayError: GatewayError, error: unknown): string {
+  if (gatewayError.code !== 'internal_error' || !(error instanceof Error)) return gatewayError.code;
+  return `internal_error:${quotePrefix(error.message)}`;
 }
 
 function fromThrown(error: unknown): GatewayError {
@@ -29,7 +41,7 @@ function fromThrown(error: unknown): GatewayError {
 }
 
 export const notFoundHandler: NotFoundHandler<GatewayEnv> = (c) =>
-  renderError(c, new GatewayError('not_found', `Unknown request URL: ${c.req.method} ${c.req.path}.`));
+  renderError(c, new GatewayError('not_found', `Unknown request URL: ${quotePrefix(c.req.method)} ${quotePrefix(c.req.path, 256)}.`));
 
 /** For a known path asked with a method it does not serve. */
 export function methodNotAllowed(allowed: readonly string[]) {
@@ -37,7 +49,7 @@ export function methodNotAllowed(allowed: readonly string[]) {
     c.header('allow', allowed.join(', '));
     return renderError(
       c,
-      new GatewayError('method_not_allowed', `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}.`),
+      new GatewayError('method_not_allowed', `Method ${quotePrefix(c.req.method)} is not allowed on ${quotePrefix(c.req.path, 256)}; use ${allowed.join(' or ')}.`),
     );
   };
 }

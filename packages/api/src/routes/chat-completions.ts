@@ -4,6 +4,7 @@ import {
   GatewayError,
   completionId,
   parseChatRequest,
+  quotePrefix,
   type CompletionJob,
   type JobEvent,
 } from '@llm-gateway/shared';
@@ -51,12 +52,15 @@ async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: C
   if (deps.lifecycle.draining) {
     throw new GatewayError('backend_unavailable', 'The gateway is shutting down; retry on another replica.', { retryAfter: 1 });
   }
+  // Before the body is read: a tenant over its RPM costs no reading, parsing or token counting.
+  const admitted = deps.tenants.admitRequest(c);
+  if (admitted) await admitted;
   const parsed = parseChatRequest(await readJson(c, deps.config.maxBodyBytes));
   recorder.model = parsed.request.model;
   recorder.stream = parsed.stream;
   const route = deps.catalog.route(parsed.request.model);
   if (!route) {
-    throw new GatewayError('model_not_found', `The model '${parsed.request.model}' does not exist or is not served here.`, {
+    throw new GatewayError('model_not_found', `The model '${quotePrefix(parsed.request.model)}' does not exist or is not served here.`, {
       param: 'model',
     });
   }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { GatewayError } from '@llm-gateway/shared';
+import { GatewayError, quotePrefix } from '@llm-gateway/shared';
 import type { AppDependencies, GatewayEnv } from '../app-context.ts';
 import type { ModelEntry } from '../models/model-catalog.ts';
 
@@ -20,7 +20,7 @@ export function retrieveModel(deps: AppDependencies) {
   return (c: Context<GatewayEnv>) => {
     const id = c.req.param('model') ?? '';
     const entry = deps.catalog.list().find((model) => model.id === id);
-    if (!entry) throw new GatewayError('model_not_found', `The model '${id}' does not exist or is not served here.`, { param: 'model' });
+    if (!entry) throw new GatewayError('model_not_found', `The model '${quotePrefix(id)}' does not exist or is not served here.`, { param: 'model' });
     return c.json(modelObject(entry));
   };
 }

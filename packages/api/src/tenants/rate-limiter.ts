@@ -1,10 +1,10 @@
 import type { RateLimits } from './tenant-limits.ts';
-import { adjust, take, type BucketState, type RateDecision } from './token-bucket.ts';
+import { adjust, take, type BucketState, type RateCost, type RateDecision } from './token-bucket.ts';
 
 /** Per-tenant request and token budgets; see token-bucket.ts for the arithmetic. */
 export interface RateLimiter {
-  /** Takes one request and `tokens` tokens from the tenant's budgets, or refuses and takes nothing. */
-  check(tenant: string, limits: RateLimits, tokens: number): Promise<RateDecision>;
+  /** Takes `cost` from the tenant's budgets, or refuses and takes nothing. */
+  check(tenant: string, limits: RateLimits, cost: RateCost): Promise<RateDecision>;
   /** Corrects the tokens taken once actual usage is known (`tokenDelta` = actual − estimated). */
   correct(tenant: string, limits: RateLimits, tokenDelta: number): Promise<void>;
 }
@@ -22,8 +22,8 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
   const { now = Date.now } = options;
   const buckets = new Map<string, BucketState>();
   return {
-    check(tenant, limits, tokens) {
-      const { state, decision } = take(buckets.get(tenant), limits, tokens, now());
+    check(tenant, limits, cost) {
+      const { state, decision } = take(buckets.get(tenant), limits, cost, now());
       buckets.set(tenant, state);
       return Promise.resolve(decision);
     },

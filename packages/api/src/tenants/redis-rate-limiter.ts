@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { RateLimits } from './tenant-limits.ts';
-import type { RateDecision } from './token-bucket.ts';
+import type { RateCost, RateDecision } from './token-bucket.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /**
  * token-bucket.ts in Lua, so that a check is one round trip and atomic across API replicas.
  * Time comes from the Redis server (TIME), not from the replicas, whose clocks may disagree.
- * KEYS[1]: the tenant's bucket hash. ARGV: rpm, tpm, tokens, mode (`take` or `adjust`).
+ * KEYS[1]: the tenant's bucket hash. ARGV: rpm, tpm, tokens, mode (`take` or `adjust`), requests.
  * A bucket key expires once both buckets would be full again: a missing key means full buckets.
  */
 const SCRIPT = `
@@ -14,6 +14,7 @@ local rpm = tonumber(ARGV[1])
 local tpm = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
 local mode = ARGV[4]
+local requestCost = tonumber(ARGV[5])
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local stored = redis.call('HMGET', KEYS[1], 'r', 't', 'u')
@@ -34,14 +35,14 @@ local retry = 0
 if mode == 'take' then
   local requestsWait = 0
   local tokensWait = 0
-  if rpm > 0 then requestsWait = wait(requests, rpm, 1) end
+  if rpm > 0 and requestCost > 0 then requestsWait = wait(requests, rpm, requestCost) end
   if tpm > 0 and cost > 0 then tokensWait = wait(tokens, tpm, cost) end
   if requestsWait > 0 or tokensWait > 0 then
     allowed = 0
     retry = math.max(requestsWait, tokensWait)
     if requestsWait >= tokensWait then exceeded = 1 else exceeded = 2 end
   else
-    if rpm > 0 then requests = requests - 1 end
+    if rpm > 0 then requests = requests - requestCost end
     if tpm > 0 then tokens = tokens - cost end
   end
 elseif tpm > 0 then
@@ -57,7 +58,7 @@ return { allowed, retry, exceeded, math.max(0, math.floor(requests)), math.max(0
 `;
 
 interface RateLimitCommands {
-  llmgwRateLimit(key: string, rpm: number, tpm: number, tokens: number, mode: 'take' | 'adjust'): Promise<number[]>;
+  llmgwRateLimit(key: string, rpm: number, tpm: number, tokens: number, mode: 'take' | 'adjust', requests: number): Promise<number[]>;
 }
 
 export interface RedisRateLimiterOptions {
@@ -74,13 +75,13 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   const commands = redis as unknown as RateLimitCommands;
   const key = (tenant: string) => `${prefix}:ratelimit:${tenant}`;
   return {
-    async check(tenant, limits, tokens) {
-      const reply = await commands.llmgwRateLimit(key(tenant), limits.rpm, limits.tpm, tokens, 'take');
+    async check(tenant, limits, cost: RateCost) {
+      const reply = await commands.llmgwRateLimit(key(tenant), limits.rpm, limits.tpm, cost.tokens, 'take', cost.requests);
       return toDecision(reply);
     },
     async correct(tenant, limits, tokenDelta) {
       if (limits.tpm <= 0 || tokenDelta === 0) return;
-      await commands.llmgwRateLimit(key(tenant), limits.rpm, limits.tpm, tokenDelta, 'adjust');
+      await commands.llmgwRateLimit(key(tenant), limits.rpm, limits.tpm, tokenDelta, 'adjust', 0);
     },
   };
 }

@@ -10,6 +10,7 @@ import { CACHE_HEADER, wantsCache, type CacheStatus } from './cache-policy.ts';
 import { checkPromptCaps, contextLengthError } from './prompt-checks.ts';
 import { rateLimitError, setRateLimitHeaders, tooLargeForLimitError } from './rate-limit-headers.ts';
 import { createMemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import type { RateCost } from './token-bucket.ts';
 import { createRedisRateLimiter } from './redis-rate-limiter.ts';
 import { createRedisResponseCache } from './redis-response-cache.ts';
 import { createMemoryResponseCache, type CachedAnswer, type ResponseCache } from './response-cache.ts';
@@ -32,7 +33,14 @@ export interface Admission {
 /** Keys, limits, token estimates and the response cache: the per-tenant rules of the API. */
 export interface TenantGuard {
   readonly keys: KeyRing;
-  /** @throws GatewayError 400 (caps, context window) or 429 (rate limit). */
+  /**
+   * Takes the request from its tenant's requests-per-minute budget: called right after
+   * authentication, before the body is read, so a tenant over its RPM costs no parsing or counting,
+   * and a request that then fails validation has still counted. Without a promise when no RPM applies.
+   * @throws GatewayError 429 (RPM).
+   */
+  admitRequest(c: Context<GatewayEnv>): void | Promise<void>;
+  /** After parsing: caps, the cache, the token count and the TPM budget. @throws GatewayError 400 (caps, context window) or 429 (TPM). */
   admit(c: Context<GatewayEnv>, request: ChatRequest): Admission | Promise<Admission>;
   /** Counts one finished chat completion for its tenant. */
   account(tenant: string, model: string, status: number): void;
@@ -82,6 +90,7 @@ export function createTenantGuard(options: TenantGuardOptions): TenantGuard {
 
   return {
     keys,
+    admitRequest: (c) => admitRequest(context, c),
     admit: (c, request) => admit(context, c, request),
     account(tenant, model, status) {
       metrics.requests.inc({ tenant, model, status: String(status) });
@@ -113,10 +122,19 @@ interface AdmitContext {
 /** The admission of a request nothing applies to, shared: the common case allocates nothing. */
 const BYPASS: Admission = Object.freeze({ cache: 'bypass', track: untracked });
 
+/** The RPM check of {@link TenantGuard.admitRequest}. */
+function admitRequest(context: AdmitContext, c: Context<GatewayEnv>): void | Promise<void> {
+  if (!context.limiter) return;
+  const tenant = c.get('tenant');
+  const limits = context.limits.limitsFor(tenant);
+  if (limits.rpm <= 0) return;
+  return limit(context, c, tenant, limits, { requests: 1, tokens: 0 });
+}
+
 /**
  * Caps first (always; a loop over the messages), then, only for what is configured: the cache
  * lookup, the token count (needed for TPM, or when the prompt might not fit the context window),
- * the limits. With none of them configured it returns at once, without a promise.
+ * the TPM limit. With none of them configured it returns at once, without a promise.
  */
 function admit(context: AdmitContext, c: Context<GatewayEnv>, request: ChatRequest): Admission | Promise<Admission> {
   const { config, log, limits, cache, limiter } = context;
@@ -128,7 +146,8 @@ function admit(context: AdmitContext, c: Context<GatewayEnv>, request: ChatReque
   const useCache = cache !== undefined && wantsCache(c.req.header(CACHE_HEADER), request);
   const window = config.contextWindows.forModel(request.model);
   const mightOverflow = window > 0 && promptTokenUpperBound(size) + (request.maxTokens ?? 0) > window;
-  const limited = limiter !== undefined && (tenantLimits.rpm > 0 || tenantLimits.tpm > 0);
+  // The request itself was taken from the RPM budget already (admitRequest).
+  const limited = limiter !== undefined && tenantLimits.tpm > 0;
   if (!useCache && !mightOverflow && !limited) return BYPASS;
   return admitConfigured(context, c, request, { tenant, size, tenantLimits, useCache, mightOverflow, window });
 }
@@ -151,7 +170,7 @@ async function admitConfigured(context: AdmitContext, c: Context<GatewayEnv>, re
     key = cacheKey(tenant, request);
     const cached = await cache!.get(tenant, key).catch((error: unknown) => context.degraded('response cache', error));
     if (cached) {
-      await limit(context, c, tenant, tenantLimits, 0);
+      // A hit costs no tokens; its request was counted by admitRequest.
       context.cacheHits.inc({ tenant });
       c.header(CACHE_HEADER, 'hit');
       return { cache: 'hit', cached, track: untracked };
@@ -166,7 +185,14 @@ async function admitConfigured(context: AdmitContext, c: Context<GatewayEnv>, re
     estimate = await context.countTokens(request, size);
     if (window > 0 && estimate + completionTokens > window) throw contextLengthError(window, estimate, completionTokens);
   }
-  await limit(context, c, tenant, tenantLimits, tenantLimits.tpm > 0 ? (estimate ?? 0) : 0);
+  if (context.limiter && tenantLimits.tpm > 0) {
+    const tokens = estimate ?? 0;
+    if (tokens > tenantLimits.tpm) {
+      context.metrics.rateLimited.inc({ tenant, limit: 'tokens' });
+      throw tooLargeForLimitError(tenant, tenantLimits, tokens);
+    }
+    await limit(context, c, tenant, tenantLimits, { requests: 0, tokens });
+  }
 
   const store = key !== undefined;
   const settle = tenantLimits.tpm > 0 && context.limiter !== undefined;
@@ -186,16 +212,11 @@ async function admitConfigured(context: AdmitContext, c: Context<GatewayEnv>, re
   return admission;
 }
 
-/** Takes the request (and its tokens) from the tenant's budgets, or refuses it with 429. */
-async function limit(context: AdmitContext, c: Context<GatewayEnv>, tenant: string, limits: RateLimits, tokens: number): Promise<void> {
-  const { limiter } = context;
-  if (!limiter || (limits.rpm <= 0 && limits.tpm <= 0)) return;
-  if (limits.tpm > 0 && tokens > limits.tpm) {
-    context.metrics.rateLimited.inc({ tenant, limit: 'tokens' });
-    throw tooLargeForLimitError(tenant, limits, tokens);
-  }
+/** Takes `cost` from the tenant's budgets, or refuses the request with 429. */
+async function limit(context: AdmitContext, c: Context<GatewayEnv>, tenant: string, limits: RateLimits, cost: RateCost): Promise<void> {
+  const limiter = context.limiter!;
   // Redis away: serve without limits rather than refuse everyone (the dispatcher reports the outage).
-  const decision = await limiter.check(tenant, limits, tokens).catch((error: unknown) => context.degraded('rate limiter', error));
+  const decision = await limiter.check(tenant, limits, cost).catch((error: unknown) => context.degraded('rate limiter', error));
   if (!decision) return;
   setRateLimitHeaders(c, limits, decision);
   if (!decision.allowed) {

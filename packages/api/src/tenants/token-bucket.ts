@@ -14,6 +14,15 @@ export interface BucketState {
   updatedAt: number;
 }
 
+/**
+ * What one check takes: the request (1, or 0 when it was taken already) and its tokens. The API
+ * takes the request before it reads the body and the tokens once it has counted them.
+ */
+export interface RateCost {
+  requests: number;
+  tokens: number;
+}
+
 /** What a check answers; the `x-ratelimit-*` headers come from it. */
 export interface RateDecision {
   allowed: boolean;
@@ -49,22 +58,22 @@ export function current(state: BucketState | undefined, limits: RateLimits, now:
 }
 
 /**
- * Takes one request and `tokens` tokens when both buckets hold enough, else nothing. A limit of 0
- * is no limit; a cost of 0 tokens (a cached answer) passes the token bucket even in debt.
+ * Takes the cost's requests and tokens when both buckets hold enough, else nothing. A limit of 0
+ * is no limit; a cost of 0 passes its bucket even when it is empty or in debt.
  */
 export function take(
   state: BucketState | undefined,
   limits: RateLimits,
-  tokens: number,
+  cost: RateCost,
   now: number,
 ): { state: BucketState; decision: RateDecision } {
   const level = current(state, limits, now);
-  const requestsWait = limits.rpm > 0 ? timeToReach(level.requests, limits.rpm, 1) : 0;
-  const tokensWait = limits.tpm > 0 && tokens > 0 ? timeToReach(level.tokens, limits.tpm, tokens) : 0;
+  const requestsWait = limits.rpm > 0 && cost.requests > 0 ? timeToReach(level.requests, limits.rpm, cost.requests) : 0;
+  const tokensWait = limits.tpm > 0 && cost.tokens > 0 ? timeToReach(level.tokens, limits.tpm, cost.tokens) : 0;
   const allowed = requestsWait === 0 && tokensWait === 0;
   if (allowed) {
-    if (limits.rpm > 0) level.requests -= 1;
-    if (limits.tpm > 0) level.tokens -= tokens;
+    if (limits.rpm > 0) level.requests -= cost.requests;
+    if (limits.tpm > 0) level.tokens -= cost.tokens;
   }
   const decision: RateDecision = {
     allowed,

@@ -2,6 +2,10 @@ import type { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat, ToolChoice } from './chat-request.ts';
 import { openAIChatRequestSchema, type OpenAIChatRequest, type OpenAIMessage } from './openai-request.ts';
+import { QUOTE_CHARS, quotePrefix } from './string-caps.ts';
+
+/** The longest validation detail an error message carries: the messages never quote the value. */
+const MAX_DETAIL_CHARS = 200;
 
 /** A request checked and normalized, plus what only the HTTP layer needs. */
 export interface ParsedChatRequest {
@@ -33,18 +37,30 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
 
 function validationError(error: z.ZodError): GatewayError {
   const issue = error.issues[0];
-  const param = issue ? formatParam(issue.path) : null;
-  const detail = issue?.message ?? 'invalid request';
+  let param = issue ? formatParam(issue.path) : null;
+  let detail = issue?.message ?? 'invalid request';
+  if (issue?.code === 'invalid_key') {
+    // The path ends with the bad key itself, which may be megabytes long: name the record instead.
+    param = formatParam(issue.path.slice(0, -1));
+    detail = `a key ${issue.issues[0]?.message ?? 'is invalid'}`;
+  }
+  detail = quotePrefix(detail, MAX_DETAIL_CHARS);
   const message = param ? `Invalid value for '${param}': ${detail}` : `Invalid request: ${detail}`;
   return new GatewayError('invalid_value', message, { param });
 }
 
-/** `['messages', 0, 'content']` → `messages[0].content`, as OpenAI names params. */
+/**
+ * `['messages', 0, 'content']` → `messages[0].content`, as OpenAI names params. A key the client
+ * chose (a metadata key) is quoted only up to a short prefix.
+ */
 export function formatParam(path: readonly PropertyKey[]): string | null {
   let param = '';
   for (const key of path) {
     if (typeof key === 'number') param += `[${key}]`;
-    else param += param === '' ? String(key) : `.${String(key)}`;
+    else {
+      const name = quotePrefix(String(key), QUOTE_CHARS);
+      param += param === '' ? name : `.${name}`;
+    }
   }
   return param === '' ? null : param;
 }

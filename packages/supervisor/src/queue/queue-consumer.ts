@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
-import { GatewayError, tableBackends, type Config, type Logger } from '@llm-gateway/shared';
+import { createThrottledLogger, GatewayError, quotePrefix, tableBackends, type Config, type Logger } from '@llm-gateway/shared';
 import type { Supervisor } from '../supervisor.ts';
 import { CancelRegistry } from './cancel-registry.ts';
 import { JobIntake } from './job-intake.ts';
@@ -104,7 +104,8 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
     flushIntervalMs,
     log,
   });
-  let lastErrorLog = 0;
+  // BullMQ reports every failed command while Redis is away: one line per kind per second, counted.
+  const workerErrors = createThrottledLogger(log);
   const workers = splitConcurrency(concurrency, MAX_FETCH_LOOPS).map((share) => {
     const worker = new Worker(QUEUE_NAME, processor, {
       connection: workerConnection,
@@ -118,12 +119,7 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100, age: 3_600 },
     });
-    worker.on('error', (error) => {
-      // BullMQ reports every failed command while Redis is away; one line per few seconds is enough.
-      if (Date.now() - lastErrorLog < 5_000) return;
-      lastErrorLog = Date.now();
-      log.warn({ error: error.message }, 'queue worker error');
-    });
+    worker.on('error', (error) => workerErrors.write('warn', quotePrefix(error.message), { error: error.message }, 'queue worker error'));
     worker.on('stalled', (jobId) => log.warn({ jobId }, 'a job of a dead supervisor is queued again'));
     return worker;
   });

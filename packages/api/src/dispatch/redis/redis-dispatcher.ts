@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
 import {
+  createThrottledLogger,
   GatewayError,
   randomId,
   summarizeSessions,
@@ -59,6 +60,8 @@ const unavailable = (message: string) => new GatewayError('backend_unavailable',
 export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDispatcher {
   const { redisUrl, prefix, maxQueueDepth, log, metrics, enqueueTimeoutMs = 2_000 } = options;
   const replicaId = options.replicaId ?? `${hostname()}-${process.pid}-${randomId(6)}`;
+  // Redis going away fails every enqueue in flight at once: one line a second, with the count.
+  const enqueueFailures = createThrottledLogger(log);
   const keys = redisKeys(prefix);
   const replyChannel = keys.replyChannel(replicaId);
   const producer = createRedisConnection(redisUrl, { kind: 'fail-fast', name: `api:${replicaId}`, log, commandTimeoutMs: enqueueTimeoutMs });
@@ -140,7 +143,7 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     enqueued = true;
     // The reply channel (job name) tells the supervisor where to send the events.
     enqueue.add({ name: replyChannel, data: job, opts: { jobId: job.id } }).catch((error: unknown) => {
-      log.warn({ jobId: job.id, error: String(error) }, 'could not enqueue the job');
+      enqueueFailures.write('warn', 'enqueue-failed', { jobId: job.id, error: String(error) }, 'could not enqueue the job');
       inbox.fail(unavailable('The job queue (Redis) is unreachable.'));
     });
     return inbox;
