@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   cacheHits: Counter<'tenant'>;
   queueDepth: Gauge<never>;
   tokensTotal: Counter<'kind' | 'model' | 'tenant'>;
+  /** Dollars the backends reported spending (the CLI's `total_cost_usd`), by tenant, model and backend. */
+  costUsdTotal: Counter<'tenant' | 'model' | 'backend'>;
   /** Runs `collect` before every scrape, e.g. to count sessions only when someone asks. */
   addCollector(collect: () => void | Promise<void>): void;
 }
@@ -72,6 +74,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
       name: 'llm_tokens_total',
       help: 'Tokens by kind (prompt, completion), model and tenant.',
       labelNames: ['kind', 'model', 'tenant'],
+      registers,
+    }),
+    costUsdTotal: new Counter({
+      name: 'llm_cost_usd_total',
+      help: 'US dollars the backends reported spending (the cli backend\'s total_cost_usd), by tenant, model and backend.',
+      labelNames: ['tenant', 'model', 'backend'],
       registers,
     }),
   };

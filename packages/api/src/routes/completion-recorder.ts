@@ -47,6 +47,7 @@ export class CompletionRecorder {
     if (outcome.usage && this.cache !== 'hit') {
       this.metrics.tokensTotal.inc({ kind: 'prompt', model, tenant: this.tenant }, outcome.usage.promptTokens);
       this.metrics.tokensTotal.inc({ kind: 'completion', model, tenant: this.tenant }, outcome.usage.completionTokens);
+      if (outcome.usage.costUsd !== undefined) this.metrics.costUsdTotal.inc({ tenant: this.tenant, model, backend: this.backend }, outcome.usage.costUsd);
     }
     this.log.info(
       {
@@ -60,6 +61,7 @@ export class CompletionRecorder {
         sessionId: outcome.sessionId ?? null,
         promptTokens: outcome.usage?.promptTokens,
         completionTokens: outcome.usage?.completionTokens,
+        ...(outcome.usage?.costUsd === undefined ? {} : { costUsd: outcome.usage.costUsd }),
         ...(this.estimatedPromptTokens === undefined ? {} : { estimatedPromptTokens: this.estimatedPromptTokens }),
         ...(this.cache === undefined ? {} : { cache: this.cache }),
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
