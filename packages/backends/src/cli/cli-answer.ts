@@ -1,7 +1,9 @@
 import { GatewayError, type ChatRequest, type StreamPart, type Usage } from '@llm-gateway/shared';
 import { mapResultError, mapStopReason, mapUsage } from './map-cli-result.ts';
-import { createOutputLimit } from './output-limit.ts';
+import { createOutputLimit, type LimitedText } from './output-limit.ts';
 import { MENTION_BREAK } from './prompt-neutralize.ts';
+import { MCP_TOOL_PREFIX } from './cli-mcp-server.ts';
+import { CliToolCalls } from './cli-tool-calls.ts';
 import { textDeltaOf, type CliMessage, type CliResult } from './protocol.ts';
 
 /** What one CLI output line means for the answer being built. */
@@ -19,6 +21,8 @@ export interface AnswerStep {
  */
 export function createAnswerBuilder(request: ChatRequest) {
   const limit = createOutputLimit({ ...(request.stop ? { stop: request.stop } : {}), ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }) });
+  const toolCalls = new CliToolCalls();
+  const cleaner = new TextCleaner();
   let promptTokens = 0;
   let done = false;
 
@@ -34,10 +38,18 @@ export function createAnswerBuilder(request: ChatRequest) {
     message(message: CliMessage): AnswerStep {
       if (done) return { parts: [] };
       notePromptTokens(message);
+      const calls = toolCalls.push(message);
+      if (calls.stopped) {
+        // The model wants its calls run: the answer ends here, with every call of the message.
+        const rest = drain().text;
+        const parts: StreamPart[] = [...(rest === '' ? [] : [{ type: 'text-delta' as const, text: rest }]), ...calls.parts];
+        parts.push(...finishParts({ promptTokens, completionTokens: toolCalls.outputTokens }, 'tool_calls'));
+        return { parts, cutShort: true };
+      }
+      if (calls.parts.length > 0) return { parts: calls.parts };
       const raw = textDeltaOf(message);
       if (raw === undefined) return { parts: [] };
-      // A model quoting the prompt may copy the joiners that broke its mentions: the client never sent them.
-      const delta = raw.includes(MENTION_BREAK) ? raw.replaceAll(MENTION_BREAK, '') : raw;
+      const delta = cleaner.push(raw);
       const limited = limit.push(delta);
       const parts: StreamPart[] = limited.text === '' ? [] : [{ type: 'text-delta', text: limited.text }];
       if (!limited.finish) return { parts };
@@ -51,7 +63,7 @@ export function createAnswerBuilder(request: ChatRequest) {
         done = true;
         return [{ type: 'error', error: mapResultError(result).toJSON() }];
       }
-      const rest = limit.flush();
+      const rest = drain();
       const parts: StreamPart[] = rest.text === '' ? [] : [{ type: 'text-delta', text: rest.text }];
       const finishReason = rest.finish ?? mapStopReason(result.stop_reason);
       return [...parts, ...finishParts(mapUsage(result), finishReason)];
@@ -64,10 +76,47 @@ export function createAnswerBuilder(request: ChatRequest) {
     },
   };
 
+  /** The text still held back (by the cleaner, then by the limit), once the answer ends. */
+  function drain(): LimitedText {
+    const held = cleaner.flush();
+    const pushed = held === '' ? { text: '' } : limit.push(held);
+    if (pushed.finish) return pushed;
+    const rest = limit.flush();
+    return { text: pushed.text + rest.text, ...(rest.finish ? { finish: rest.finish } : {}) };
+  }
+
   function notePromptTokens(message: CliMessage): void {
     if (message.type !== 'stream_event' || message.parent_tool_use_id) return;
     const event = message.event as { type?: string; message?: { usage?: Record<string, number | undefined> } } | undefined;
     const usage = event?.type === 'message_start' ? event.message?.usage : undefined;
     if (usage) promptTokens = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+  }
+}
+
+/**
+ * Text as the client should read it: a model quoting the prompt may copy the joiners that broke
+ * its mentions, or name a tool the way the CLI showed it (`mcp__gw__name`); the client sent
+ * neither. A delta that ends in what may be the start of the prefix is held back until the next.
+ */
+class TextCleaner {
+  #held = '';
+
+  push(text: string): string {
+    let clean = this.#held + (text.includes(MENTION_BREAK) ? text.replaceAll(MENTION_BREAK, '') : text);
+    if (clean.includes(MCP_TOOL_PREFIX)) clean = clean.replaceAll(MCP_TOOL_PREFIX, '');
+    for (let length = Math.min(MCP_TOOL_PREFIX.length - 1, clean.length); length > 0; length--) {
+      if (MCP_TOOL_PREFIX.startsWith(clean.slice(-length))) {
+        this.#held = clean.slice(-length);
+        return clean.slice(0, -length);
+      }
+    }
+    this.#held = '';
+    return clean;
+  }
+
+  flush(): string {
+    const held = this.#held;
+    this.#held = '';
+    return held;
   }
 }

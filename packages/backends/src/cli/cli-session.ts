@@ -8,6 +8,7 @@ import { CLAUDE_MODEL_ALIASES } from '../models.ts';
 import { createAnswerBuilder } from './cli-answer.ts';
 import { CLI_REMEDY, findExecutable } from './cli-command.ts';
 import { CliControl } from './cli-control.ts';
+import { MCP_SERVER_NAME, McpToolServer, type McpToolCall } from './cli-mcp-server.ts';
 import { createChannel } from './part-channel.ts';
 import type { HostExit, ProcessHost, SpawnHost } from './process-host.ts';
 import { renderPrompt } from './prompt.ts';
@@ -56,12 +57,21 @@ export class CliSession implements BackendSession {
   readonly #exitListeners = new Set<(reason: string) => void>();
   #host: ProcessHost | undefined;
   #control: CliControl | undefined;
+  /** Serves each request's tools to the CLI; the calls it makes wait here for the client. */
+  readonly #mcp = new McpToolServer((call) => this.#heldCalls.push(call));
+  #heldCalls: McpToolCall[] = [];
   #workDir: string | undefined;
   #model: string | null = null;
   /** The first prompt of the conversation since the last reset: what a rewind goes back to. */
   #firstPrompt: string | undefined;
   /** The latest prompt: the CLI refuses a rewind as stale unless told the last one it should have seen. */
   #lastPrompt: string | undefined;
+  /**
+   * Whether the conversation since the last reset offered the model any tools. A rewound
+   * conversation keeps offering every tool it ever offered (measured with 2.1.332: tools a later
+   * `tools/list` no longer has stay in the upstream request), so such a conversation is cleared.
+   */
+  #offeredTools = false;
   #busy = false;
   #exit: HostExit | undefined;
   #stopping = false;
@@ -88,10 +98,10 @@ export class CliSession implements BackendSession {
     this.#workDir = await mkdtemp(join(tmpdir(), 'llm-gateway-cli-'));
     const host = spawnHost({ command, args, cwd: this.#workDir, env });
     this.#host = host;
-    this.#control = new CliControl(host, this.#options.id);
+    this.#control = new CliControl(host, this.#options.id, this.#mcp);
     host.onLine((line) => this.#onLine(line));
     host.onExit((exit) => this.#onExit(exit));
-    const response = await this.#control.request({ subtype: 'initialize' }, { signal });
+    const response = await this.#control.request({ subtype: 'initialize', sdkMcpServers: [MCP_SERVER_NAME] }, { signal });
     if (!hasCredentials(response.account as CliAccount | undefined)) {
       throw new Error(`The Claude CLI has no credentials (no API key, not logged in). ${CLI_REMEDY}`);
     }
@@ -111,10 +121,11 @@ export class CliSession implements BackendSession {
     options.signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
+      await this.#offerTools(request, options.signal);
       if (options.signal.aborted) return;
       const started = performance.now();
       const uuid = randomUUID();
-      const line = userMessageLine(renderPrompt(request.messages), uuid);
+      const line = userMessageLine(renderPrompt(request.messages, request.tools?.length ? request.toolChoice : undefined), uuid);
       this.#firstPrompt ??= uuid;
       this.#lastPrompt = uuid;
       this.#startTurn(line, {
@@ -153,8 +164,15 @@ export class CliSession implements BackendSession {
   async reset(): Promise<void> {
     // An interrupted prompt still owes its `result`: wait, so the reset is not taken for it.
     while (this.#turns.length > 0) await this.#turns.at(-1)!.done;
+    // Calls of an ended turn that the CLI still waits on: told the result will not come.
+    for (const call of this.#heldCalls.splice(0)) this.#host?.write(McpToolServer.resultLine(call, 'The turn ended before the result arrived.', true));
     const target = this.#firstPrompt;
     if (target === undefined) return;
+    if (this.#offeredTools) {
+      await this.#clear();
+      this.#forget();
+      return;
+    }
     const response = await this.#control!.request(
       { subtype: 'rewind_conversation', target_message_uuid: target, last_seen_user_message_uuid: this.#lastPrompt },
       { timeoutMs: this.#options.controlTimeoutMs ?? 10_000 },
@@ -163,8 +181,13 @@ export class CliSession implements BackendSession {
       this.#options.log?.warn({ response }, 'the CLI refused to rewind the conversation; clearing it instead');
       await this.#clear();
     }
+    this.#forget();
+  }
+
+  #forget(): void {
     this.#firstPrompt = undefined;
     this.#lastPrompt = undefined;
+    this.#offeredTools = false;
   }
 
   async #clear(): Promise<void> {
@@ -221,6 +244,25 @@ export class CliSession implements BackendSession {
       done,
     });
     this.#host.write(line);
+  }
+
+  /**
+   * Makes the request's tools (none for `tool_choice: none`) the ones the CLI offers the model:
+   * after a change, the CLI lists them again before the prompt is sent, so no request sees
+   * another's tools.
+   */
+  async #offerTools(request: ChatRequest, signal: AbortSignal): Promise<void> {
+    const tools = request.toolChoice === 'none' ? [] : (request.tools ?? []);
+    if (tools.length > 0) this.#offeredTools = true;
+    const listed = this.#mcp.setTools(tools);
+    if (!listed) return;
+    const timeoutMs = this.#options.controlTimeoutMs ?? 10_000;
+    await this.#control!.request(McpToolServer.LIST_CHANGED, { signal, timeoutMs });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      listed,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the CLI did not list the new tools within ${timeoutMs} ms`)), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
   }
 
   async #setModel(model: string, signal: AbortSignal): Promise<void> {
