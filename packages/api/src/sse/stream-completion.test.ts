@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig } from '@llm-gateway/shared';
 import { createGateway, type Gateway } from '../gateway.ts';
-import { startServer } from '../server.ts';
+import { startServer } from '@llm-gateway/shared';
 import { OVERDUE_GRACE_MS } from './stream-completion.ts';
 
 /**
