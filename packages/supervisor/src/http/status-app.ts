@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { GatewayMetrics, KeyRing } from '@llm-gateway/shared';
 import { requireAdmin } from './admin-guard.ts';
+import { refuseBody } from './refuse-body.ts';
 import type { QueueConsumer } from '../queue/queue-consumer.ts';
 import type { Supervisor } from '../supervisor.ts';
 
@@ -21,6 +22,7 @@ export interface StatusAppOptions {
 export function createStatusApp(options: StatusAppOptions): Hono {
   const { supervisor, consumer, metrics, keys, stopping } = options;
   const app = new Hono();
+  app.use('*', refuseBody());
   app.get('/health', (c) => {
     const health = supervisor.health();
     const redis = consumer.redisUp() ? 'up' : 'down';
