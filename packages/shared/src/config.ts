@@ -37,6 +37,8 @@ const environmentSchema = z.object({
   LLM_API_KEYS_FILE: optionalText,
   LLM_ADMIN_KEY: optionalText,
   LLM_ADMIN_KEY_FILE: optionalText,
+  LLM_METRICS_KEY: optionalText,
+  LLM_METRICS_KEY_FILE: optionalText,
   LLM_RATE_LIMIT_RPM: int(0).default(0),
   LLM_RATE_LIMIT_TPM: int(0).default(0),
   LLM_CACHE_TTL: seconds.default(0),
@@ -109,6 +111,8 @@ export interface Config {
   modelTable: ModelTable;
   apiKeys: string | undefined;
   adminKey: string | undefined;
+  /** `LLM_METRICS_KEY`: a key `/metrics` accepts besides the admin key (for Prometheus), and nothing else. */
+  metricsKey: string | undefined;
   rateLimitRpm: number;
   rateLimitTpm: number;
   cacheTtlSeconds: number;
@@ -189,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelTable: loadModelTable(e.LLM_MODELS, e.LLM_MODELS_FILE),
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),
     adminKey: e.LLM_ADMIN_KEY ?? readSecretFile('LLM_ADMIN_KEY_FILE', e.LLM_ADMIN_KEY_FILE),
+    metricsKey: e.LLM_METRICS_KEY ?? readSecretFile('LLM_METRICS_KEY_FILE', e.LLM_METRICS_KEY_FILE),
     rateLimitRpm: e.LLM_RATE_LIMIT_RPM,
     rateLimitTpm: e.LLM_RATE_LIMIT_TPM,
     cacheTtlSeconds: e.LLM_CACHE_TTL,

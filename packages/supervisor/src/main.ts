@@ -1,4 +1,4 @@
-import { ConfigError, createKeyRing, createLogger, createMetrics, exitOnConfigError, loadConfigOrExit, parseApiKeys } from '@llm-gateway/shared';
+import { ConfigError, createLogger, createMetrics, exitOnConfigError, keyRingFromConfig, loadConfigOrExit } from '@llm-gateway/shared';
 import { createStatusApp } from './http/status-app.ts';
 import { startStatusServer } from './http/status-server.ts';
 import { queueConcurrency, startQueueConsumer } from './queue/queue-consumer.ts';
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const redisUrl = config.redisUrl ?? DEFAULT_REDIS_URL;
   const log = createLogger({ level: config.logLevel, base: { role: 'supervisor' } });
+  // Before anything starts: a bad or duplicated key stops start-up here.
+  const keys = keyRingFromConfig(config);
   // A stray rejection from a Redis client must not take the sessions down with it.
   process.on('unhandledRejection', (reason) => log.error({ error: String(reason) }, 'unhandled rejection'));
   const metrics = createMetrics({ defaultLabels: { role: 'supervisor' } });
@@ -30,7 +32,6 @@ async function main(): Promise<void> {
     log: log.child({ component: 'queue-consumer' }),
   });
   let stopping = false;
-  const keys = createKeyRing({ keys: parseApiKeys(config.apiKeys), adminKey: config.adminKey });
   const app = createStatusApp({ supervisor, consumer, metrics, keys, stopping: () => stopping });
   const server = await startStatusServer(app, config);
   log.info(
