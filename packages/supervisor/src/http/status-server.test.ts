@@ -82,11 +82,12 @@ describe("the supervisor's HTTP port", () => {
     const [cut] = await Promise.all([attackers, probing]);
     for (const attacker of cut) {
       expect(attacker.reply).toMatch(/^HTTP\/1.1 408/);
-      // The headers timeout plus Node's check interval (100 ms here), with a margin for a busy host.
-      expect(attacker.closedAfterMs).toBeLessThan(HEADERS_TIMEOUT_MS + 700);
+      // The headers timeout plus Node's check interval (100 ms here), with a margin for a busy host;
+      // Node's own defaults (60 s, checked every 30 s) would keep them far longer.
+      expect(attacker.closedAfterMs).toBeLessThan(HEADERS_TIMEOUT_MS + 1_000);
     }
     expect(probes.length).toBeGreaterThan(3);
-    expect(Math.max(...probes)).toBeLessThan(250);
+    expect(Math.max(...probes)).toBeLessThan(500);
   });
 
   it('answers a request with a body 413 at once and closes the connection', async () => {
@@ -98,7 +99,7 @@ describe("the supervisor's HTTP port", () => {
     });
     expect(result.reply).toMatch(/^HTTP\/1.1 413/);
     expect(result.reply).toContain('request_too_large');
-    expect(result.closedAfterMs).toBeLessThan(500);
+    expect(result.closedAfterMs).toBeLessThan(1_000);
   });
 
   it('closes an idle kept-alive connection', async () => {
