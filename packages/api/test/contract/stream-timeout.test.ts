@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { START_MARGIN_MS } from '@llm-gateway/supervisor';
 import type { Gateway } from '../../src/gateway.ts';
 import { redisGateway } from '../helpers/redis-gateway.ts';
 import { inProcessGateway, type GatewayFactory } from '../helpers/test-gateway.ts';
 
 const SESSIONS = 4;
 const STREAMS = 30;
+/** How long after the 4 the 26 come: well inside the start margin, long enough for a word to be sent over Redis. */
+const GAP_MS = 50;
 
 interface Outcome {
   status: number;
@@ -19,8 +22,8 @@ interface Outcome {
  * timeout event (18 of 30 did: the session freed at one stream's deadline went at once to the
  * next waiter, whose own deadline was a few ms later).
  *
- * The 26 come 30 ms after the 4, all at once through `app.request()`: each is handed a session at
- * the deadline of the one before it with ~30 ms of its own left, in both modes the case that
+ * The 26 come 50 ms after the 4, all at once through `app.request()`: each is handed a session at
+ * the deadline of the one before it with ~50 ms of its own left, in both modes the case that
  * streamed one word (over sockets on a loaded machine, arrivals spread over more than the start
  * margin, and a waiter may rightly get a session with time left, stream, then time out;
  * `bench/operator-checks.ts` runs the burst over sockets against real processes).
@@ -48,16 +51,28 @@ describe.each<[string, GatewayFactory]>([
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
   };
 
-  it('answers 504 with an OpenAI error body, before any header, to each one', async () => {
-    gateway = await factory({ LLM_POOL_SIZE: String(SESSIONS), LLM_MAX_OVERFLOW: '0', LLM_REQUEST_TIMEOUT: '1' });
-    // Warm sessions first, so the 4 first streams start at once.
-    for (let attempt = 0; attempt < 200 && (await gateway.dispatcher.health()).pool.ready < SESSIONS; attempt++) {
+  /**
+   * One burst: the 4 streams that take the sessions, then the 26 some {@link GAP_MS} later. Returns the
+   * gap too: on a loaded machine the sleep can last past the start margin, and then a waiter
+   * rightly gets a session with time left.
+   */
+  const burst = async () => {
+    for (let attempt = 0; attempt < 200 && (await gateway!.dispatcher.health()).pool.ready < SESSIONS; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const occupantsSent = Date.now();
     const occupants = Array.from({ length: SESSIONS }, (_, index) => stream(index));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+    const gapMs = Date.now() - occupantsSent;
     const waiters = Array.from({ length: STREAMS - SESSIONS }, (_, index) => stream(SESSIONS + index));
-    const outcomes = await Promise.all([...occupants, ...waiters]);
+    return { outcomes: await Promise.all([...occupants, ...waiters]), gapMs };
+  };
+
+  it('answers 504 with an OpenAI error body, before any header, to each one', async () => {
+    gateway = await factory({ LLM_POOL_SIZE: String(SESSIONS), LLM_MAX_OVERFLOW: '0', LLM_REQUEST_TIMEOUT: '1' });
+    let { outcomes, gapMs } = await burst();
+    for (let retry = 0; retry < 2 && gapMs > START_MARGIN_MS - 25; retry++) ({ outcomes, gapMs } = await burst());
+    expect(gapMs, `the machine is too busy to keep a ${GAP_MS} ms gap`).toBeLessThanOrEqual(START_MARGIN_MS - 25);
 
     const streamed = outcomes.filter((outcome) => outcome.status === 200);
     const refused = outcomes.filter((outcome) => outcome.status !== 200);
