@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { createMetrics, type Config, type Dispatcher, type GatewayMetrics, type Logger } from '@llm-gateway/shared';
+import { createMetrics, operatorEndpointGuarded, type Config, type Dispatcher, type GatewayMetrics, type Logger } from '@llm-gateway/shared';
 import type { AppDependencies, GatewayEnv, LifecycleState } from './app-context.ts';
 import { errorHandler, methodNotAllowed, notFoundHandler } from './middleware/error-handler.ts';
 import { requestId } from './middleware/request-id.ts';
 import { createAuthThrottle } from './middleware/auth-throttle.ts';
-import { adminEndpointsGuarded, requireAdminKey, requireTenantKey } from './middleware/authenticate.ts';
+import { requireOperatorKey, requireTenantKey } from './middleware/authenticate.ts';
 import { createTenantGuard, type TenantGuard } from './tenants/tenant-guard.ts';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts';
 import { chatCompletions } from './routes/chat-completions.ts';
@@ -48,11 +48,13 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   const throttle = createAuthThrottle({ failuresPerMinute: options.config.authFailuresPerMinute });
   // Only when configured: an open gateway runs no key check at all.
   if (deps.tenants.keys.enabled) app.use('/v1/*', requireTenantKey(deps.tenants.keys, throttle));
-  if (adminEndpointsGuarded(deps.tenants.keys)) {
+  if (operatorEndpointGuarded(deps.tenants.keys, 'admin')) {
     // `/status` lists the sessions too: it is an operator endpoint like `/sessions`.
-    app.use('/sessions', requireAdminKey(deps.tenants.keys, throttle));
-    app.use('/status', requireAdminKey(deps.tenants.keys, throttle));
+    app.use('/sessions', requireOperatorKey(deps.tenants.keys, 'admin', throttle));
+    app.use('/status', requireOperatorKey(deps.tenants.keys, 'admin', throttle));
   }
+  // Per-tenant series (requests, tokens, cache, rate limits) are for operators, not for tenants.
+  if (operatorEndpointGuarded(deps.tenants.keys, 'metrics')) app.use('/metrics', requireOperatorKey(deps.tenants.keys, 'metrics', throttle));
 
   app.post('/v1/chat/completions', chatCompletions(deps));
   app.get('/v1/models', listModels(deps));

@@ -59,6 +59,13 @@ describe('docker-compose.yml', () => {
     expect((supervisor.environment as Data).CLAUDE_CONFIG_DIR).toBe('/home/node/.claude');
   });
 
+  it('gives the API and the supervisor the same keys, the metrics key among them', () => {
+    for (const name of ['api', 'supervisor']) {
+      const environment = services.get(name)!.environment as Data;
+      for (const variable of ['LLM_API_KEYS', 'LLM_ADMIN_KEY', 'LLM_METRICS_KEY']) expect(environment[variable], `${name} ${variable}`).toBe(`\${${variable}:-}`);
+    }
+  });
+
   it('gives the gateway longer to stop than its own shutdown grace', () => {
     const grace = loadConfig({}).shutdownGraceMs / 1000;
     for (const name of ['api', 'supervisor']) expect(seconds(services.get(name)!.stop_grace_period), name).toBeGreaterThan(grace);

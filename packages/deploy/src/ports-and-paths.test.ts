@@ -54,6 +54,16 @@ describe('Kubernetes', () => {
     for (const role of ['api', 'supervisor'] as const) expect(servedPaths(role)).toContain(PROBE_PATHS.metrics);
   });
 
+  it('the ServiceMonitor scrapes with LLM_METRICS_KEY from the Secret the pods read', () => {
+    const [endpoint] = asList(path(findManifest(manifests, 'ServiceMonitor', 'llm-gateway').object, ['spec']).endpoints);
+    expect(endpoint!.authorization).toEqual({ type: 'Bearer', credentials: { name: 'llm-gateway', key: 'LLM_METRICS_KEY' } });
+    const secret = findManifest(manifests, 'Secret', 'llm-gateway').object.stringData as Data;
+    expect(Object.keys(secret)).toContain('LLM_METRICS_KEY');
+    for (const { container } of containers.filter(({ workload }) => workload.name in ROLE_BY_WORKLOAD)) {
+      expect(asList(container.envFrom).map((source) => (source.secretRef as Data | undefined)?.name)).toContain('llm-gateway');
+    }
+  });
+
   it('KEDA watches the BullMQ wait list of the queue the supervisors consume, on the in-cluster Redis', () => {
     const [trigger] = asList(path(findManifest(manifests, 'ScaledObject', 'llm-gateway-supervisor').object, ['spec']).triggers);
     const configMap = findManifest(manifests, 'ConfigMap', 'llm-gateway').object.data as Data;

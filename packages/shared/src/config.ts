@@ -39,6 +39,8 @@ const environmentSchema = z.object({
   LLM_ADMIN_KEY: optionalText,
   LLM_ADMIN_KEY_FILE: optionalText,
   LLM_AUTH_FAILURES_PER_MINUTE: int(0).default(30),
+  LLM_METRICS_KEY: optionalText,
+  LLM_METRICS_KEY_FILE: optionalText,
   LLM_RATE_LIMIT_RPM: int(0).default(0),
   LLM_RATE_LIMIT_TPM: int(0).default(0),
   LLM_CACHE_TTL: seconds.default(0),
@@ -118,6 +120,8 @@ export interface Config {
   adminKey: string | undefined;
   /** Failed authentications a client address may make per minute (burst) before it gets 429; 0: no throttle. */
   authFailuresPerMinute: number;
+  /** `LLM_METRICS_KEY`: a key `/metrics` accepts besides the admin key (for Prometheus), and nothing else. */
+  metricsKey: string | undefined;
   rateLimitRpm: number;
   rateLimitTpm: number;
   cacheTtlSeconds: number;
@@ -200,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),
     adminKey: e.LLM_ADMIN_KEY ?? readSecretFile('LLM_ADMIN_KEY_FILE', e.LLM_ADMIN_KEY_FILE),
     authFailuresPerMinute: e.LLM_AUTH_FAILURES_PER_MINUTE,
+    metricsKey: e.LLM_METRICS_KEY ?? readSecretFile('LLM_METRICS_KEY_FILE', e.LLM_METRICS_KEY_FILE),
     rateLimitRpm: e.LLM_RATE_LIMIT_RPM,
     rateLimitTpm: e.LLM_RATE_LIMIT_TPM,
     cacheTtlSeconds: e.LLM_CACHE_TTL,

@@ -19,3 +19,5 @@ export * from './model-table.ts';
 export * from './auth/api-keys.ts';
 export * from './text-tokens.ts';
 export * from './load-config-or-exit.ts';
+export * from './http/start-server.ts';
+export * from './auth/operator-access.ts';

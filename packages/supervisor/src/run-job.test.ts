@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type BackendName, type CompletionJob, type JobEvent, type StreamPart } from '@llm-gateway/shared';
+import { START_MARGIN_MS } from './execute-in-time.ts';
 import { runJob, type ExecuteOptions, type Executor } from './run-job.ts';
 
 function job(fallbacks?: BackendName[]): CompletionJob {
@@ -181,7 +182,7 @@ describe('runJob with the caller’s controller handed over', () => {
 
   it('aborts the handed controller itself when the deadline passes', async () => {
     const controller = new AbortController();
-    const late = { ...job(), deadline: Date.now() + 20 };
+    const late = { ...job(), deadline: Date.now() + START_MARGIN_MS + 20 };
     const events = await collect(runJob(late, controller.signal, { executor: hangingExecutor([]), supervisorId: 'sup' }, controller));
     expect(events.at(-1)).toEqual({ type: 'error', error: expect.objectContaining({ code: 'timeout' }) });
     expect(controller.signal.reason).toMatchObject({ code: 'timeout' });
@@ -232,7 +233,7 @@ describe('how runJob reports a job’s end to its session', () => {
 
   it('failed: the deadline passed while the backend was still answering (a hung upstream or process)', async () => {
     const outcomes: string[] = [];
-    const late = { ...job(), deadline: Date.now() + 20 };
+    const late = { ...job(), deadline: Date.now() + START_MARGIN_MS + 20 };
     await collect(runJob(late, new AbortController().signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'wait'), supervisorId: 'sup' }));
     // In split mode the API's own timer may cancel first: a cancel at or after the deadline counts the same.
     let clock = Date.now();

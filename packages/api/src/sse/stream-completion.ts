@@ -28,9 +28,10 @@ export const OVERDUE_GRACE_MS = 1_000;
 const encoder = new TextEncoder();
 
 /**
- * Answers with OpenAI's SSE stream. The first part is awaited before any header is sent, so a
- * job that fails at once still gets a proper HTTP error status; a failure after that becomes one
- * final error event, then the stream closes.
+ * Answers with OpenAI's SSE stream. The first part (output, not `job-started`) is awaited before
+ * any header is sent, so a job that fails or times out before its first output (waiting for a
+ * session or for the upstream) still gets a proper HTTP error status, e.g. 504; a failure after
+ * that becomes one final error event, then the stream closes. Headers go out with the first output.
  */
 export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCompletionOptions): Promise<Response> {
   const { identity, events, cancel, includeUsage, recorder, cleanup, deadline } = options;
@@ -62,6 +63,16 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
     // (in-process) its pooled session stays busy for good.
     void events.return?.();
     throw GatewayError.fromJSON(first.error);
+  }
+  if (deadline !== undefined && Date.now() >= deadline) {
+    // The first output came in the same turn as the deadline, before its timer: the job is over
+    // either way, and nothing has been sent yet, so the client gets a 504, not a word and a
+    // timeout event.
+    const error = new GatewayError('timeout', 'The request did not finish within its timeout.');
+    cleanup();
+    cancel.abort(error);
+    void events.return?.();
+    throw error;
   }
 
   let usage: Usage | undefined;
