@@ -32,6 +32,7 @@ const environmentSchema = z.object({
   LLM_CLI_COMMAND: optionalText,
   LLM_CLI_HOST: z.enum(['pty', 'pipe']).optional(),
   LLM_CLI_SANDBOX: z.enum(['auto', 'bwrap', 'off']).default('auto'),
+  LLM_TOOL_RESULT_TIMEOUT: seconds.optional(),
   LLM_MODELS: optionalText,
   LLM_MODELS_FILE: optionalText,
   LLM_API_KEYS: optionalText,
@@ -109,6 +110,12 @@ export interface Config {
    * empty directories (start-up fails without one), `off` never does, `auto` does when the host can.
    */
   cliSandbox: 'auto' | 'bwrap' | 'off';
+  /**
+   * `LLM_TOOL_RESULT_TIMEOUT` in ms: how long a CLI turn that ended in tool calls stays parked for
+   * the follow-up with their results; 0 parks none. Unset: 60 s embedded, 0 in split mode (a
+   * follow-up is not yet routed to the supervisor holding its turn).
+   */
+  toolResultTimeoutMs: number;
   /** `LLM_MODELS` as given; {@link Config.modelTable} is what it means. */
   models: string | undefined;
   /**
@@ -199,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cliCommand: e.LLM_CLI_COMMAND,
     cliHost: e.LLM_CLI_HOST,
     cliSandbox: e.LLM_CLI_SANDBOX,
+    toolResultTimeoutMs: e.LLM_TOOL_RESULT_TIMEOUT !== undefined ? e.LLM_TOOL_RESULT_TIMEOUT * 1000 : e.REDIS_URL ? 0 : 60_000,
     models: e.LLM_MODELS,
     modelTable: loadModelTable(e.LLM_MODELS, e.LLM_MODELS_FILE),
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),

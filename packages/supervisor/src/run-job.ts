@@ -55,7 +55,9 @@ export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Exec
   return async (request, signal, log, options) => {
     const refusal = backend.check?.(request);
     if (refusal) throw refusal;
-    const lease = await pool.acquire(signal, options?.failFast ? FAIL_FAST : undefined);
+    // A follow-up with tool results goes on with the turn parked for them, when it is parked here.
+    const answered = answeredToolCalls(request);
+    const lease = (answered.length > 0 ? pool.claimParked(answered) : undefined) ?? (await pool.acquire(signal, options?.failFast ? FAIL_FAST : undefined));
     return {
       sessionId: lease.id,
       parts: lease.session.run(request, { signal, log, stream: options?.stream }),
@@ -63,6 +65,17 @@ export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Exec
       done: lease.release.bind(lease),
     };
   };
+}
+
+/** The ids of the tool calls a request's trailing `tool` messages answer: what a parked turn waits for. */
+export function answeredToolCalls(request: ChatRequest): string[] {
+  const ids: string[] = [];
+  for (let index = request.messages.length - 1; index >= 0; index--) {
+    const message = request.messages[index]!;
+    if (message.role !== 'tool') break;
+    ids.push(message.toolCallId);
+  }
+  return ids.reverse();
 }
 
 /** Runs requests straight on a stateless backend (the API backends). */

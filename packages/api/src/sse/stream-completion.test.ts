@@ -112,7 +112,7 @@ describe('a stream whose first output comes after its deadline', () => {
         yield { type: 'finish', finishReason: 'stop' };
       },
       sessions: async () => [],
-      health: async () => ({ ok: true, mode: 'in-process', supervisors: 1, pool: { total: 0, starting: 0, ready: 0, busy: 0, resetting: 0, stopping: 0, failed: 0 } }),
+      health: async () => ({ ok: true, mode: 'in-process', supervisors: 1, pool: { total: 0, starting: 0, ready: 0, busy: 0, parked: 0, resetting: 0, stopping: 0, failed: 0 } }),
       queueDepth: async () => 0,
       close: async () => {},
     };

@@ -9,8 +9,19 @@ import { textDeltaOf, type CliMessage, type CliResult } from './protocol.ts';
 /** What one CLI output line means for the answer being built. */
 export interface AnswerStep {
   parts: StreamPart[];
-  /** The answer is complete before the CLI's turn is: interrupt the rest of the turn. */
+  /** The answer is complete before the CLI's turn is: interrupt the rest of the turn, or park it. */
   cutShort?: boolean;
+  /** Set when the answer ended in these tool calls: the turn can wait for their results. */
+  toolCallIds?: readonly string[];
+}
+
+export interface AnswerBuilderOptions {
+  /**
+   * Take usage from the stream's last API call rather than the `result` line, which counts the
+   * whole turn: for a resumed turn, whose earlier calls were the previous request's.
+   * @defaultValue false
+   */
+  usageFromStream?: boolean;
 }
 
 /**
@@ -19,7 +30,7 @@ export interface AnswerStep {
  * deltas become text: an `assistant` line repeats them, and on an API error it carries the
  * CLI's own error text, which is not an answer.
  */
-export function createAnswerBuilder(request: ChatRequest) {
+export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilderOptions = {}) {
   const limit = createOutputLimit({ ...(request.stop ? { stop: request.stop } : {}), ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }) });
   const toolCalls = new CliToolCalls();
   const cleaner = new TextCleaner();
@@ -44,7 +55,7 @@ export function createAnswerBuilder(request: ChatRequest) {
         const rest = drain().text;
         const parts: StreamPart[] = [...(rest === '' ? [] : [{ type: 'text-delta' as const, text: rest }]), ...calls.parts];
         parts.push(...finishParts({ promptTokens, completionTokens: toolCalls.outputTokens }, 'tool_calls'));
-        return { parts, cutShort: true };
+        return { parts, cutShort: true, toolCallIds: toolCalls.ids };
       }
       if (calls.parts.length > 0) return { parts: calls.parts };
       const raw = textDeltaOf(message);
@@ -66,7 +77,13 @@ export function createAnswerBuilder(request: ChatRequest) {
       const rest = drain();
       const parts: StreamPart[] = rest.text === '' ? [] : [{ type: 'text-delta', text: rest.text }];
       const finishReason = rest.finish ?? mapStopReason(result.stop_reason);
-      return [...parts, ...finishParts(mapUsage(result), finishReason)];
+      const usage = mapUsage(result);
+      if (options.usageFromStream) {
+        usage.promptTokens = promptTokens;
+        usage.completionTokens = toolCalls.outputTokens;
+        delete usage.cachedPromptTokens;
+      }
+      return [...parts, ...finishParts(usage, finishReason)];
     },
     /** The session died before the turn ended. */
     failure(reason: string): StreamPart[] {

@@ -7,6 +7,8 @@ export interface CliLimits {
   requestTimeoutMs: number;
   /** Upstream retries the CLI may make for one prompt. @defaultValue 2 */
   maxRetries?: number;
+  /** How long a turn may wait for the client's tool results (the pool's park). @defaultValue 60_000 */
+  toolResultTimeoutMs?: number;
 }
 
 /**
@@ -39,6 +41,8 @@ export function cliEnvironment(base: NodeJS.ProcessEnv, limits: CliLimits, apiKe
   // Every tool of the request goes in the request itself: with tool search on, the CLI defers MCP
   // tools behind its own ToolSearch and adds a placeholder tool the client never offered.
   env.ENABLE_TOOL_SEARCH = 'false';
+  // A parked turn's `tools/call` must outlive the park: the pool, not the CLI, decides when it ends.
+  env.MCP_TOOL_TIMEOUT = String((limits.toolResultTimeoutMs ?? 60_000) + 30_000);
   const budget = Math.max(1_000, limits.requestTimeoutMs - 1_000);
   env.CLAUDE_CODE_MAX_RETRIES = String(atMost(limits.maxRetries ?? 2, env.CLAUDE_CODE_MAX_RETRIES));
   env.API_TIMEOUT_MS = String(atMost(budget, env.API_TIMEOUT_MS));

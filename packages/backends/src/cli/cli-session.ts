@@ -8,7 +8,8 @@ import { CLAUDE_MODEL_ALIASES } from '../models.ts';
 import { createAnswerBuilder } from './cli-answer.ts';
 import { CLI_REMEDY, findExecutable } from './cli-command.ts';
 import { CliControl } from './cli-control.ts';
-import { MCP_SERVER_NAME, McpToolServer, type McpToolCall } from './cli-mcp-server.ts';
+import { MCP_SERVER_NAME, McpToolServer } from './cli-mcp-server.ts';
+import { CliToolTurn } from './cli-tool-turn.ts';
 import { createChannel } from './part-channel.ts';
 import type { HostExit, ProcessHost, SpawnHost } from './process-host.ts';
 import { renderPrompt } from './prompt.ts';
@@ -57,9 +58,15 @@ export class CliSession implements BackendSession {
   readonly #exitListeners = new Set<(reason: string) => void>();
   #host: ProcessHost | undefined;
   #control: CliControl | undefined;
-  /** Serves each request's tools to the CLI; the calls it makes wait here for the client. */
-  readonly #mcp = new McpToolServer((call) => this.#heldCalls.push(call));
-  #heldCalls: McpToolCall[] = [];
+  /** The tool calls of the current turn: held for the client's results while the turn is parked. */
+  readonly #toolTurn = new CliToolTurn();
+  /** Serves each request's tools to the CLI; the calls it makes go to {@link #toolTurn}. */
+  readonly #mcp = new McpToolServer((call) => {
+    const answer = this.#toolTurn.call(call);
+    if (answer !== undefined) this.#host?.write(answer);
+  });
+  /** Where the current turn's output goes: the answer of the request running now, none while parked. */
+  #sink: Pick<Turn, 'message' | 'end'> | undefined;
   #workDir: string | undefined;
   #model: string | null = null;
   /** The first prompt of the conversation since the last reset: what a rewind goes back to. */
@@ -111,31 +118,30 @@ export class CliSession implements BackendSession {
   async *run(request: ChatRequest, options: BackendCallOptions): AsyncGenerator<StreamPart> {
     const log = options.log ?? this.#options.log;
     if (this.#busy || !this.#host || this.#exit) throw new Error('the CLI session cannot take a request now');
+    // A parked turn belongs to one conversation: only its follow-up may go on with it.
+    const resuming = this.#toolTurn.answeredBy(request);
+    if (!resuming && this.#toolTurn.parkedCalls.length > 0) throw new Error('the CLI session holds a parked turn of another conversation');
     this.#busy = true;
     const parts = createChannel<StreamPart>();
-    const answer = createAnswerBuilder(request);
+    const answer = createAnswerBuilder(request, { usageFromStream: resuming });
     const onAbort = () => {
       parts.close();
       this.#interrupt(log);
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
-      await this.#offerTools(request, options.signal);
-      if (options.signal.aborted) return;
       const started = performance.now();
-      const uuid = randomUUID();
-      const line = userMessageLine(renderPrompt(request.messages, request.tools?.length ? request.toolChoice : undefined), uuid);
-      this.#firstPrompt ??= uuid;
-      this.#lastPrompt = uuid;
-      this.#startTurn(line, {
+      const sink: Pick<Turn, 'message' | 'end'> = {
         message: (message) => {
           const step = answer.message(message);
           for (const part of step.parts) parts.push(part);
-          if (step.cutShort) {
-            parts.end();
-            this.#interrupt(log);
-          }
+          if (!step.cutShort) return;
+          parts.end();
+          this.#sink = undefined;
+          // Calls for the client: the turn waits for their results (the pool parks the session,
+          // or resets it, which interrupts the turn). Any other early end stops the turn now.
+          if (step.toolCallIds) this.#toolTurn.park(step.toolCallIds);
+          else this.#interrupt(log);
         },
         end: (outcome) => {
           if (outcome instanceof Error) {
@@ -147,12 +153,38 @@ export class CliSession implements BackendSession {
           }
           parts.end();
         },
-      });
+      };
+      if (resuming) {
+        this.#sink = sink;
+        for (const line of this.#toolTurn.resume(request)) this.#host.write(line);
+      } else {
+        if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
+        await this.#offerTools(request, options.signal);
+        if (options.signal.aborted) return;
+        const uuid = randomUUID();
+        const line = userMessageLine(renderPrompt(request.messages, request.tools?.length ? request.toolChoice : undefined), uuid);
+        this.#firstPrompt ??= uuid;
+        this.#lastPrompt = uuid;
+        this.#sink = sink;
+        this.#startTurn(line, { message: (message) => this.#sink?.message(message), end: (outcome) => this.#endTurn(outcome) });
+      }
       yield* parts;
     } finally {
       options.signal.removeEventListener('abort', onAbort);
       this.#busy = false;
     }
+  }
+
+  parkedCalls(): readonly string[] {
+    return this.#toolTurn.parkedCalls;
+  }
+
+  /** A prompt's turn is over: its calls still held are told so, and its answer (if any) ends. */
+  #endTurn(outcome: CliResult | Error): void {
+    const sink = this.#sink;
+    this.#sink = undefined;
+    for (const line of this.#toolTurn.end()) this.#host?.write(line);
+    sink?.end(outcome);
   }
 
   /**
@@ -163,9 +195,10 @@ export class CliSession implements BackendSession {
    */
   async reset(): Promise<void> {
     // An interrupted prompt still owes its `result`: wait, so the reset is not taken for it.
+    // A parked turn (the client's results never came, or the pool does not park) is stopped first.
+    if (this.#toolTurn.parkedCalls.length > 0 && this.#turns.length > 0) this.#interrupt(this.#options.log);
     while (this.#turns.length > 0) await this.#turns.at(-1)!.done;
-    // Calls of an ended turn that the CLI still waits on: told the result will not come.
-    for (const call of this.#heldCalls.splice(0)) this.#host?.write(McpToolServer.resultLine(call, 'The turn ended before the result arrived.', true));
+    for (const line of this.#toolTurn.end()) this.#host?.write(line);
     const target = this.#firstPrompt;
     if (target === undefined) return;
     if (this.#offeredTools) {

@@ -21,10 +21,11 @@ export class CliToolCalls {
   readonly #blocks = new Map<number, { index: number; hasArguments: boolean }>();
   #calls = 0;
   #outputTokens = 0;
+  readonly #ids: string[] = [];
 
-  /** Calls seen so far. */
-  get count(): number {
-    return this.#calls;
+  /** The `tool_use` ids of the calls seen so far, in order. */
+  get ids(): readonly string[] {
+    return this.#ids;
   }
 
   /** Output tokens of the API call that asked for the tools, as its `message_delta` reported them. */
@@ -65,7 +66,9 @@ export class CliToolCalls {
     if (block?.type !== 'tool_use' || !block.name?.startsWith(MCP_TOOL_PREFIX)) return [];
     const call = { index: this.#calls++, hasArguments: false };
     this.#blocks.set(event.index ?? -1, call);
-    const parts: StreamPart[] = [{ type: 'tool-call-delta', index: call.index, id: block.id ?? `call_${call.index}`, name: block.name.slice(MCP_TOOL_PREFIX.length), argumentsDelta: '' }];
+    const id = block.id ?? `call_${call.index}`;
+    this.#ids.push(id);
+    const parts: StreamPart[] = [{ type: 'tool-call-delta', index: call.index, id, name: block.name.slice(MCP_TOOL_PREFIX.length), argumentsDelta: '' }];
     const input = block.input;
     if (typeof input === 'object' && input !== null && Object.keys(input).length > 0) {
       call.hasArguments = true;

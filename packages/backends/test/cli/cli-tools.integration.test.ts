@@ -114,4 +114,52 @@ describe.each(['pipe', 'pty'] as const)('client tools on the %s host', (host) =>
     expect(JSON.stringify(harness.fake.requests.slice(before)[0]!.body.messages)).toContain('Answer by calling the tool get_weather.');
     await session.reset();
   });
+
+  it('goes on with the parked turn when the follow-up carries every result: the model gets native tool_results, in the same turn', async () => {
+    harness.fake.enqueue(
+      { kind: 'tool_use', calls: [{ name: 'mcp__gw__get_weather', input: { city: 'Paris' } }, { name: 'mcp__gw__get_weather', input: { city: 'Rome' } }] },
+      { kind: 'text', text: 'Sunny in Paris, rainy in Rome.' },
+    );
+    const before = harness.fake.requests.length;
+    const first = await collectAnswer(session.run({ model: 'claude-sonnet', messages: [question], tools: [weather] }, { signal: never() }));
+    expect(first.finishReason).toBe('tool_calls');
+    expect(session.parkedCalls?.()).toEqual(first.toolCalls.map((call) => call.id));
+    const followUp: ChatRequest = {
+      model: 'claude-sonnet',
+      tools: [weather],
+      messages: [
+        question,
+        { role: 'assistant', content: '', toolCalls: first.toolCalls },
+        { role: 'tool', toolCallId: first.toolCalls[0]!.id, content: 'sunny, 21 C' },
+        { role: 'tool', toolCallId: first.toolCalls[1]!.id, content: 'rain, 14 C' },
+      ],
+    };
+    const answer = await collectAnswer(session.run(followUp, { signal: never() }));
+    expect(answer).toMatchObject({ text: 'Sunny in Paris, rainy in Rome.', finishReason: 'stop' });
+    expect(answer.usage.promptTokens).toBeGreaterThan(0);
+    expect(session.parkedCalls?.()).toEqual([]);
+    const upstream = harness.fake.requests.slice(before);
+    expect(upstream).toHaveLength(2);
+    // The follow-up was not rendered as text: the CLI sent the results as tool_result blocks.
+    const results = upstream[1]!.body.messages.flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : []))
+      .filter((block: { type: string }) => block.type === 'tool_result');
+    expect(results.map((block: { tool_use_id: string }) => block.tool_use_id)).toEqual(first.toolCalls.map((call) => call.id));
+    expect(JSON.stringify(results)).toContain('sunny, 21 C');
+    expect(JSON.stringify(results)).toContain('rain, 14 C');
+    await session.reset();
+  });
+
+  it('refuses another conversation while a turn is parked, and a reset stops the parked turn', async () => {
+    harness.fake.enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__get_weather', input: { city: 'Oslo' } }] });
+    const first = await collectAnswer(session.run({ model: 'claude-sonnet', messages: [question], tools: [weather] }, { signal: never() }));
+    expect(session.parkedCalls?.()).toHaveLength(1);
+    await expect(collectAnswer(session.run({ model: 'claude-sonnet', messages: [question] }, { signal: never() }))).rejects.toThrow(/parked turn/);
+    await session.reset();
+    expect(session.parkedCalls?.()).toEqual([]);
+    const before = harness.fake.requests.length;
+    const next = await collectAnswer(session.run({ model: 'claude-sonnet', messages: [{ role: 'user', content: [{ type: 'text', text: 'fresh' }] }] }, { signal: never() }));
+    expect(next.text).toBe('echo: fresh');
+    expect(JSON.stringify(harness.fake.requests.slice(before)[0]!.body.messages)).not.toContain(first.toolCalls[0]!.id);
+    await session.reset();
+  });
 });
