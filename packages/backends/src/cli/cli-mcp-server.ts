@@ -1,4 +1,5 @@
 import type { ToolDefinition } from '@llm-gateway/shared';
+import type { CliControl } from './cli-control.ts';
 
 /**
  * The client's tools reach a warm CLI session as an SDK MCP server that the gateway itself serves
@@ -66,6 +67,21 @@ export class McpToolServer {
     this.#tools = next;
     this.#key = key;
     return new Promise((resolve) => this.#listWaiters.push(resolve));
+  }
+
+  /**
+   * Makes `tools` the ones the CLI offers the model: after a change, tells the CLI, and resolves
+   * once it has listed the new set, so the next prompt (and no other request) sees exactly them.
+   */
+  async offer(tools: readonly ToolDefinition[], control: Pick<CliControl, 'request'>, signal: AbortSignal, timeoutMs: number): Promise<void> {
+    const listed = this.setTools(tools);
+    if (!listed) return;
+    await control.request(McpToolServer.LIST_CHANGED, { signal, timeoutMs });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the CLI did not list the new tools within ${timeoutMs} ms`)), timeoutMs);
+    });
+    await Promise.race([listed, late]).finally(() => clearTimeout(timer));
   }
 
   /** The notification that makes the CLI list the tools again (a control request of ours). */

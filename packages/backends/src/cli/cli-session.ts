@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +7,14 @@ import { CLAUDE_MODEL_ALIASES } from '../models.ts';
 import { createAnswerBuilder } from './cli-answer.ts';
 import { CLI_REMEDY, findExecutable } from './cli-command.ts';
 import { CliControl } from './cli-control.ts';
+import { CliConversation } from './cli-conversation.ts';
+import { CliTurns, type TurnHandlers } from './cli-turns.ts';
 import { MCP_SERVER_NAME, McpToolServer } from './cli-mcp-server.ts';
 import { CliToolTurn } from './cli-tool-turn.ts';
 import { createChannel } from './part-channel.ts';
 import type { HostExit, ProcessHost, SpawnHost } from './process-host.ts';
 import { renderPrompt } from './prompt.ts';
-import { hasCredentials, isResult, parseCliLine, userMessageLine, type CliAccount, type CliMessage, type CliResult } from './protocol.ts';
+import { hasCredentials, parseCliLine, userMessageLine, type CliAccount, type CliResult } from './protocol.ts';
 
 /** Timings of one finished prompt, as the CLI reports them (for benchmarks and logs). */
 export interface CliTurnStats {
@@ -40,20 +41,13 @@ export interface CliSessionOptions {
   log?: Logger;
 }
 
-/** One prompt (or local command) in flight: the CLI answers them in order, one `result` each. */
-interface Turn {
-  message(message: CliMessage): void;
-  end(outcome: CliResult | Error): void;
-  readonly done: Promise<void>;
-}
-
 /**
  * One warm Claude Code process in persistent stream-json mode, behind {@link BackendSession}.
  * Ready once it answers `initialize`; runs one prompt at a time; `/clear` between requests.
  */
 export class CliSession implements BackendSession {
   readonly #options: CliSessionOptions;
-  readonly #turns: Turn[] = [];
+  readonly #turns = new CliTurns();
   readonly #diagnostics: string[] = [];
   readonly #exitListeners = new Set<(reason: string) => void>();
   #host: ProcessHost | undefined;
@@ -66,19 +60,10 @@ export class CliSession implements BackendSession {
     if (answer !== undefined) this.#host?.write(answer);
   });
   /** Where the current turn's output goes: the answer of the request running now, none while parked. */
-  #sink: Pick<Turn, 'message' | 'end'> | undefined;
+  #sink: TurnHandlers | undefined;
   #workDir: string | undefined;
   #model: string | null = null;
-  /** The first prompt of the conversation since the last reset: what a rewind goes back to. */
-  #firstPrompt: string | undefined;
-  /** The latest prompt: the CLI refuses a rewind as stale unless told the last one it should have seen. */
-  #lastPrompt: string | undefined;
-  /**
-   * Whether the conversation since the last reset offered the model any tools. A rewound
-   * conversation keeps offering every tool it ever offered (measured with 2.1.332: tools a later
-   * `tools/list` no longer has stay in the upstream request), so such a conversation is cleared.
-   */
-  #offeredTools = false;
+  readonly #conversation = new CliConversation();
   #busy = false;
   #exit: HostExit | undefined;
   #stopping = false;
@@ -131,7 +116,7 @@ export class CliSession implements BackendSession {
     options.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const started = performance.now();
-      const sink: Pick<Turn, 'message' | 'end'> = {
+      const sink: TurnHandlers = {
         message: (message) => {
           const step = answer.message(message);
           for (const part of step.parts) parts.push(part);
@@ -161,10 +146,7 @@ export class CliSession implements BackendSession {
         if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
         await this.#offerTools(request, options.signal);
         if (options.signal.aborted) return;
-        const uuid = randomUUID();
-        const line = userMessageLine(renderPrompt(request.messages, request.tools?.length ? request.toolChoice : undefined), uuid);
-        this.#firstPrompt ??= uuid;
-        this.#lastPrompt = uuid;
+        const line = userMessageLine(renderPrompt(request.messages, request.tools?.length ? request.toolChoice : undefined), this.#conversation.nextPromptId());
         this.#sink = sink;
         this.#startTurn(line, { message: (message) => this.#sink?.message(message), end: (outcome) => this.#endTurn(outcome) });
       }
@@ -188,39 +170,27 @@ export class CliSession implements BackendSession {
   }
 
   /**
-   * Forgets the conversation. `rewind_conversation` to the first prompt since the last reset
-   * leaves it empty and adds nothing to the next request; `/clear` (the fallback, when a rewind is
-   * refused) leaves a `<local-command-caveat>` in the next prompt, ~120 tokens billed each time.
-   * @throws Error when neither verifiably reset it: the pool then recycles the session.
+   * Forgets the conversation (see {@link CliConversation} for how), a parked turn included.
+   * @throws Error when it cannot verifiably do so: the pool then recycles the session.
    */
   async reset(): Promise<void> {
-    // An interrupted prompt still owes its `result`: wait, so the reset is not taken for it.
     // A parked turn (the client's results never came, or the pool does not park) is stopped first.
     if (this.#toolTurn.parkedCalls.length > 0 && this.#turns.length > 0) this.#interrupt(this.#options.log);
-    while (this.#turns.length > 0) await this.#turns.at(-1)!.done;
+    // An interrupted prompt still owes its `result`: wait, so the reset is not taken for it.
+    await this.#turns.drained();
     for (const line of this.#toolTurn.end()) this.#host?.write(line);
-    const target = this.#firstPrompt;
-    if (target === undefined) return;
-    if (this.#offeredTools) {
-      await this.#clear();
-      this.#forget();
-      return;
-    }
-    const response = await this.#control!.request(
-      { subtype: 'rewind_conversation', target_message_uuid: target, last_seen_user_message_uuid: this.#lastPrompt },
-      { timeoutMs: this.#options.controlTimeoutMs ?? 10_000 },
-    ).catch((error: unknown) => ({ rewound: false, error: String(error) }));
-    if (response.rewound !== true) {
-      this.#options.log?.warn({ response }, 'the CLI refused to rewind the conversation; clearing it instead');
+    const plan = this.#conversation.resetPlan();
+    if (plan.kind === 'rewind') {
+      const timeoutMs = this.#options.controlTimeoutMs ?? 10_000;
+      const response = await this.#control!.request(plan.request, { timeoutMs }).catch((error: unknown) => ({ rewound: false, error: String(error) }));
+      if (response.rewound !== true) {
+        this.#options.log?.warn({ response }, 'the CLI refused to rewind the conversation; clearing it instead');
+        await this.#clear();
+      }
+    } else if (plan.kind === 'clear') {
       await this.#clear();
     }
-    this.#forget();
-  }
-
-  #forget(): void {
-    this.#firstPrompt = undefined;
-    this.#lastPrompt = undefined;
-    this.#offeredTools = false;
+    this.#conversation.forget();
   }
 
   async #clear(): Promise<void> {
@@ -261,41 +231,20 @@ export class CliSession implements BackendSession {
     return () => this.#exitListeners.delete(listener);
   }
 
-  #startTurn(line: string, handlers: Pick<Turn, 'message' | 'end'>): void {
+  #startTurn(line: string, handlers: TurnHandlers): void {
     if (!this.#host || this.#exit) {
       handlers.end(new Error(this.#exitReason()));
       return;
     }
-    let settle: () => void = () => {};
-    const done = new Promise<void>((resolve) => (settle = resolve));
-    this.#turns.push({
-      message: handlers.message,
-      end: (outcome) => {
-        settle();
-        handlers.end(outcome);
-      },
-      done,
-    });
+    this.#turns.add(handlers);
     this.#host.write(line);
   }
 
-  /**
-   * Makes the request's tools (none for `tool_choice: none`) the ones the CLI offers the model:
-   * after a change, the CLI lists them again before the prompt is sent, so no request sees
-   * another's tools.
-   */
+  /** The request's tools (none for `tool_choice: none`), offered to the model from this prompt on. */
   async #offerTools(request: ChatRequest, signal: AbortSignal): Promise<void> {
     const tools = request.toolChoice === 'none' ? [] : (request.tools ?? []);
-    if (tools.length > 0) this.#offeredTools = true;
-    const listed = this.#mcp.setTools(tools);
-    if (!listed) return;
-    const timeoutMs = this.#options.controlTimeoutMs ?? 10_000;
-    await this.#control!.request(McpToolServer.LIST_CHANGED, { signal, timeoutMs });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      listed,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the CLI did not list the new tools within ${timeoutMs} ms`)), timeoutMs))),
-    ]).finally(() => clearTimeout(timer));
+    this.#conversation.offered(tools.length);
+    await this.#mcp.offer(tools, this.#control!, signal, this.#options.controlTimeoutMs ?? 10_000);
   }
 
   async #setModel(model: string, signal: AbortSignal): Promise<void> {
@@ -329,20 +278,14 @@ export class CliSession implements BackendSession {
       return;
     }
     if (this.#control?.handle(message)) return;
-    const turn = this.#turns[0];
-    if (!turn) return;
-    turn.message(message);
-    if (isResult(message)) {
-      this.#turns.shift();
-      turn.end(message);
-    }
+    this.#turns.route(message);
   }
 
   #onExit(exit: HostExit): void {
     this.#exit = exit;
     const reason = this.#exitReason();
     this.#control?.fail(new Error(reason));
-    for (const turn of this.#turns.splice(0)) turn.end(new Error(reason));
+    this.#turns.failAll(new Error(reason));
     void this.#removeWorkDir();
     if (this.#stopping) return;
     this.#options.log?.warn({ code: exit.code, signal: exit.signal }, 'the CLI exited');
