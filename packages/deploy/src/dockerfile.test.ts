@@ -109,13 +109,14 @@ describe('role commands', () => {
     );
   });
 
-  it.each(commands)('%s runs a package.json script that execs tsx on a file that exists', (_, command) => {
+  it.each(commands)('%s runs a package.json script that execs node on the build of a file that exists', (_, command) => {
     expect(command[0]).toBe('pnpm');
     const script = root.scripts?.[command[1]!];
     expect(script, command[1]).toBeDefined();
     // `exec` lets SIGTERM from pnpm reach the gateway process (graceful shutdown in a container).
-    const entry = /&& (?:\w+=\S+ )*exec tsx (\S+)$/.exec(script!);
+    const entry = /--build && (?:\w+=\S+ )*exec node --enable-source-maps (packages\/\w+\/)dist\/(\S+)\.js$/.exec(script!);
     expect(entry, script).not.toBeNull();
-    expect(exists(entry![1]!), entry![1]).toBe(true);
+    const source = `${entry![1]}src/${entry![2]}.ts`;
+    expect(exists(source), source).toBe(true);
   });
 });
