@@ -21,6 +21,7 @@ const SECTIONS: SectionModule[] = [
   { name: 'api', file: 'api-backend.ts', exportName: 'benchApiBackend' },
   { name: 'cli', file: 'cli.ts', exportName: 'benchCli' },
   { name: 'tokenizer', file: 'tokenizer-event-loop.ts', exportName: 'benchTokenizerEventLoop' },
+  { name: 'startup', file: 'startup.ts', exportName: 'benchStartup' },
 ];
 
 async function main(): Promise<void> {
