@@ -34,6 +34,9 @@ if ! $node_available || ! $redis_available; then
   stand_in_node="localhost/${node_image/:/-stand-in:}"
   stand_in_redis="localhost/${redis_image/:/-stand-in:}"
   echo "test:containers: no registry serves $node_image or $redis_image: using stand-ins ($stand_in_node, $stand_in_redis)"
+  if ! command -v debootstrap >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap) >/dev/null
+  fi
   bash scripts/containers/stand-in-images.sh "$stand_in_node" "$stand_in_redis"
   $node_available || build_arguments=(--build-arg "NODE_IMAGE=$stand_in_node")
   $redis_available || export LLM_TEST_REDIS_IMAGE=$stand_in_redis
