@@ -23,6 +23,7 @@ const SECTIONS: SectionModule[] = [
   // `pnpm bench -- cli` runs both: the warm pool, then a tool round trip.
   { name: 'cli', file: 'cli-tools.ts', exportName: 'benchCliTools' },
   { name: 'tokenizer', file: 'tokenizer-event-loop.ts', exportName: 'benchTokenizerEventLoop' },
+  { name: 'startup', file: 'startup.ts', exportName: 'benchStartup' },
 ];
 
 async function main(): Promise<void> {

@@ -36,7 +36,8 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of services) {
       expect(String(service.image), name).toMatch(/:\d+\.\d+\.\d+[\w.-]*$/);
       if (service.build !== undefined) {
-        expect(service.build, name).toBe('.');
+        // Each role's own target of the Dockerfile.
+        expect(service.build, name).toEqual({ context: '.', target: name });
         expect(k8sImages, name).toContain(service.image);
       }
     }

@@ -30,7 +30,7 @@ describe('a full gateway run at debug level', () => {
     writeFileSync(adminFile, `${KEYS.admin}\n`);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts'], {
+    child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'packages/api/src/main.ts'], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
