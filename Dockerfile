@@ -92,6 +92,13 @@ ENV CLAUDE_CONFIG_DIR=/home/node/.claude \
     DISABLE_AUTOUPDATER=1 \
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
     PATH=/app/packages/backends/node_modules/.bin:$PATH
+# bubblewrap confines each CLI session to its own empty directories (LLM_CLI_SANDBOX); it needs a
+# container runtime that allows user namespaces, and without one the gateway warns at start-up.
+USER root
+RUN apt-get update \
+ && apt-get install --yes --no-install-recommends bubblewrap \
+ && rm -rf /var/lib/apt/lists/*
+USER node
 RUN mkdir -p /home/node/.claude
 COPY --from=build /app/node_modules /app/node_modules
 COPY --from=build /app/packages/shared /app/packages/shared

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: pnpm, the workspace's packages (node-pty builds from
 # source against the local Node headers) and, with --tests, redis-server and Chromium for the
-# tests (as root, from Debian), with bubblewrap for the CLI sandbox, and, with --build, the compiled packages (`pnpm build`: tsc -b, which
-# only checks file stamps when dist/ is up to date). Cheap when done already.
+# tests (as root, from Debian), with bubblewrap for the CLI sandbox, and, with --build, the
+# compiled packages (`pnpm build`: tsc -b, which only checks file stamps when dist/ is up to
+# date). Cheap when done already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # --quiet: say nothing when all is in place. --tests: also the system packages the tests use.
