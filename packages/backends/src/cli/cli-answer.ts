@@ -4,6 +4,7 @@ import { createOutputLimit, type LimitedText } from './output-limit.ts';
 import { MENTION_BREAK } from './prompt-neutralize.ts';
 import { MCP_TOOL_PREFIX } from './cli-mcp-server.ts';
 import { CliToolCalls } from './cli-tool-calls.ts';
+import { CLI_JSON_TOOL, JsonAnswer, jsonFormatOf } from './cli-json-answer.ts';
 import { textDeltaOf, type CliMessage, type CliResult } from './protocol.ts';
 
 /** What one CLI output line means for the answer being built. */
@@ -32,7 +33,9 @@ export interface AnswerBuilderOptions {
  */
 export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilderOptions = {}) {
   const limit = createOutputLimit({ ...(request.stop ? { stop: request.stop } : {}), ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }) });
-  const toolCalls = new CliToolCalls();
+  const format = jsonFormatOf(request);
+  const json = format ? new JsonAnswer(format) : undefined;
+  const toolCalls = new CliToolCalls(json ? CLI_JSON_TOOL : undefined);
   const cleaner = new TextCleaner();
   let promptTokens = 0;
   let done = false;
@@ -50,6 +53,10 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
       if (done) return { parts: [] };
       notePromptTokens(message);
       const calls = toolCalls.push(message);
+      if (calls.stopped && json && toolCalls.json !== undefined && toolCalls.ids.length === 0) {
+        // The answer tool was called: its input, streamed already, is the whole answer.
+        return { parts: [...calls.parts, ...endJson(json, { promptTokens, completionTokens: toolCalls.outputTokens })], cutShort: true };
+      }
       if (calls.stopped) {
         // The model wants its calls run: the answer ends here, with every call of the message.
         const rest = drain().text;
@@ -61,6 +68,10 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
       const raw = textDeltaOf(message);
       if (raw === undefined) return { parts: [] };
       const delta = cleaner.push(raw);
+      if (json) {
+        json.hold(delta);
+        return { parts: [] };
+      }
       const limited = limit.push(delta);
       const parts: StreamPart[] = limited.text === '' ? [] : [{ type: 'text-delta', text: limited.text }];
       if (!limited.finish) return { parts };
@@ -74,16 +85,19 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
         done = true;
         return [{ type: 'error', error: mapResultError(result).toJSON() }];
       }
-      const rest = drain();
-      const parts: StreamPart[] = rest.text === '' ? [] : [{ type: 'text-delta', text: rest.text }];
-      const finishReason = rest.finish ?? mapStopReason(result.stop_reason);
       const usage = mapUsage(result);
       if (options.usageFromStream) {
         usage.promptTokens = promptTokens;
         usage.completionTokens = toolCalls.outputTokens;
         delete usage.cachedPromptTokens;
       }
-      return [...parts, ...finishParts(usage, finishReason)];
+      if (json) {
+        json.hold(cleaner.flush());
+        return endJson(json, usage);
+      }
+      const rest = drain();
+      const parts: StreamPart[] = rest.text === '' ? [] : [{ type: 'text-delta', text: rest.text }];
+      return [...parts, ...finishParts(usage, rest.finish ?? mapStopReason(result.stop_reason))];
     },
     /** The session died before the turn ended. */
     failure(reason: string): StreamPart[] {
@@ -92,6 +106,14 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
       return [{ type: 'error', error: new GatewayError('upstream_error', `The Claude CLI session ended in the middle of the answer (${reason}).`).toJSON() }];
     },
   };
+
+  /** The end of a JSON answer: its text if held, then usage and `stop`; or why it is not valid. */
+  function endJson(answer: JsonAnswer, usage: Usage): StreamPart[] {
+    const end = answer.end(toolCalls.json);
+    done = true;
+    if ('error' in end) return [{ type: 'error', error: end.error.toJSON() }];
+    return [...end.parts, ...finishParts(usage, 'stop')];
+  }
 
   /** The text still held back (by the cleaner, then by the limit), once the answer ends. */
   function drain(): LimitedText {

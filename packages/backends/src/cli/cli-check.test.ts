@@ -32,11 +32,15 @@ describe('checkCliRequest', () => {
 
   it.each([
     [{ tools: [{ name: 'a' }], toolChoice: { name: 'b' } }, 'tool_choice'],
-    [{ responseFormat: { type: 'json_object' } }, 'response_format'],
-    [{ responseFormat: { type: 'json_schema', name: 'x' } }, 'response_format'],
+    [{ responseFormat: { type: 'json_object' }, tools: [{ name: 'json_response' }] }, 'tools'],
   ] as Array<[Partial<ChatRequest>, string]>)('refuses %j with a 400 naming %s', (change, param) => {
     const error = checkCliRequest({ ...base, ...change });
     expect(error).toMatchObject({ status: 400, param });
     expect(error?.message).toMatch(/cli backend|not among/);
+  });
+
+  it('accepts JSON output formats', () => {
+    expect(checkCliRequest({ ...base, responseFormat: { type: 'json_object' } })).toBeUndefined();
+    expect(checkCliRequest({ ...base, responseFormat: { type: 'json_schema', name: 'x', schema: { type: 'object' } } })).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import { CliConversation } from './cli-conversation.ts';
 import { CliTurns, type TurnHandlers } from './cli-turns.ts';
 import { MCP_SERVER_NAME, McpToolServer } from './cli-mcp-server.ts';
 import { CliToolTurn } from './cli-tool-turn.ts';
+import { jsonAnswerTool, jsonFormatOf } from './cli-json-answer.ts';
 import { createChannel } from './part-channel.ts';
 import type { HostExit, ProcessHost, SpawnHost } from './process-host.ts';
 import { renderPrompt } from './prompt.ts';
@@ -146,7 +147,8 @@ export class CliSession implements BackendSession {
         if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
         await this.#offerTools(request, options.signal);
         if (options.signal.aborted) return;
-        const line = userMessageLine(renderPrompt(request.messages, request.tools?.length ? request.toolChoice : undefined), this.#conversation.nextPromptId());
+        const prompt = renderPrompt(request.messages, request.tools?.length ? request.toolChoice : undefined, jsonFormatOf(request) !== undefined);
+        const line = userMessageLine(prompt, this.#conversation.nextPromptId());
         this.#sink = sink;
         this.#startTurn(line, { message: (message) => this.#sink?.message(message), end: (outcome) => this.#endTurn(outcome) });
       }
@@ -242,7 +244,8 @@ export class CliSession implements BackendSession {
 
   /** The request's tools (none for `tool_choice: none`), offered to the model from this prompt on. */
   async #offerTools(request: ChatRequest, signal: AbortSignal): Promise<void> {
-    const tools = request.toolChoice === 'none' ? [] : (request.tools ?? []);
+    const format = jsonFormatOf(request);
+    const tools = [...(request.toolChoice === 'none' ? [] : (request.tools ?? [])), ...(format ? [jsonAnswerTool(format)] : [])];
     this.#conversation.offered(tools.length);
     await this.#mcp.offer(tools, this.#control!, signal, this.#options.controlTimeoutMs ?? 10_000);
   }

@@ -2,6 +2,7 @@ import type { ImageBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatMessage, ContentPart, ToolChoice } from '@llm-gateway/shared';
 import { toImageBlock } from '../anthropic/to-anthropic-content.ts';
 import { breakMentions, neutralizeCommand } from './prompt-neutralize.ts';
+import { jsonInstruction } from './cli-json-answer.ts';
 
 /** One block of a CLI user message: the CLI passes text and image blocks to the upstream unchanged. */
 export type PromptBlock = { type: 'text'; text: string } | ImageBlockParam;
@@ -20,7 +21,7 @@ export type PromptContent = string | PromptBlock[];
  * CLI (see `prompt-neutralize.ts`): every part of the prompt is tenant text once rendered.
  * @throws GatewayError (400) for an image URL the upstream could not take.
  */
-export function renderPrompt(messages: readonly ChatMessage[], toolChoice?: ToolChoice): PromptContent {
+export function renderPrompt(messages: readonly ChatMessage[], toolChoice?: ToolChoice, jsonAnswer = false): PromptContent {
   const instructions = messages.filter((message) => message.role === 'system').map((message) => message.content);
   const turns = messages.filter((message) => message.role !== 'system');
   const last = turns.at(-1);
@@ -39,6 +40,7 @@ export function renderPrompt(messages: readonly ChatMessage[], toolChoice?: Tool
   else prompt.text('Continue the conversation from where it ends, as the assistant.');
   const demand = toolDemand(toolChoice);
   if (demand) prompt.text(`\n\n<tool_choice>${demand}</tool_choice>`);
+  if (jsonAnswer) prompt.text(`\n\n<response_format>${jsonInstruction()}</response_format>`);
   return prompt.content();
 }
 

@@ -163,3 +163,60 @@ describe.each(['pipe', 'pty'] as const)('client tools on the %s host', (host) =>
     await session.reset();
   });
 });
+
+/** `response_format` on warm sessions of the real CLI: the answer comes through a tool of ours, and is checked. */
+describe('JSON output on the cli backend', () => {
+  let harness: CliHarness;
+  let session: BackendSession;
+  const person = { type: 'json_schema' as const, name: 'person', schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name'] } };
+  const ask = (text: string, responseFormat: ChatRequest['responseFormat']): ChatRequest => ({
+    model: 'claude-sonnet',
+    messages: [{ role: 'user', content: [{ type: 'text', text }] }],
+    responseFormat,
+  });
+
+  beforeAll(async () => {
+    harness = await startCliHarness();
+    session = harness.backend().createSession({ id: 'json' });
+    await session.start(AbortSignal.timeout(20_000));
+  });
+
+  afterAll(async () => {
+    await session?.stop();
+    await harness?.close();
+  });
+
+  it("answers with the answer tool's input, valid against the schema, streamed as text", async () => {
+    harness.fake.enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__json_response', input: { name: 'Ada', age: 36 } }] });
+    const before = harness.fake.requests.length;
+    const answer = await collectAnswer(session.run(ask('Who wrote the first program?', person), { signal: never() }));
+    expect(answer).toMatchObject({ finishReason: 'stop', toolCalls: [] });
+    expect(JSON.parse(answer.text)).toEqual({ name: 'Ada', age: 36 });
+    const [upstream] = harness.fake.requests.slice(before);
+    expect(upstream!.body.tools).toEqual([expect.objectContaining({ name: 'mcp__gw__json_response', input_schema: expect.objectContaining({ required: ['name'] }) })]);
+    expect(JSON.stringify(upstream!.body.messages)).toContain('Answer only by calling the tool json_response');
+    await session.reset();
+  });
+
+  it('takes a text answer that is JSON, fenced or not, as the answer', async () => {
+    harness.fake.enqueue({ kind: 'text', text: '```json\n{"name":"Grace"}\n```' });
+    const answer = await collectAnswer(session.run(ask('Another?', person), { signal: never() }));
+    expect(JSON.parse(answer.text)).toEqual({ name: 'Grace' });
+    await session.reset();
+  });
+
+  it('fails with a clear error rather than return JSON that does not match, or no JSON at all', async () => {
+    harness.fake.enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__json_response', input: { age: 'old' } }] });
+    await expect(collectAnswer(session.run(ask('Who?', person), { signal: never() }))).rejects.toMatchObject({
+      code: 'upstream_error',
+      message: expect.stringMatching(/does not satisfy response_format: the answer does not match the schema/),
+    });
+    await session.reset();
+    harness.fake.enqueue({ kind: 'text', text: 'I would rather not.' });
+    await expect(collectAnswer(session.run(ask('Who?', { type: 'json_object' }), { signal: never() }))).rejects.toMatchObject({
+      message: expect.stringMatching(/not JSON/),
+    });
+    await session.reset();
+  });
+});
+
