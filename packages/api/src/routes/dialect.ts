@@ -1,0 +1,29 @@
+import type { CollectedAnswer } from '@llm-gateway/backends';
+import type { ChatRequest } from '@llm-gateway/shared';
+import type { CompletionIdentity } from '../sse/openai-format.ts';
+import type { StreamFormat } from '../sse/stream-completion.ts';
+
+/** The API dialects the gateway speaks; a bounded metric label. */
+export type DialectName = 'chat' | 'messages' | 'responses';
+
+/** What every dialect's parser yields: the normalized request and whether to stream it. */
+export interface ParsedCompletion {
+  request: ChatRequest;
+  stream: boolean;
+}
+
+/**
+ * One front end (chat completions, Responses, ...): how its body is read and its answer written.
+ * Everything between (limits, cache, dispatch, metrics, logs) is the same for all of them.
+ */
+export interface Dialect<Parsed extends ParsedCompletion> {
+  name: DialectName;
+  /** @throws GatewayError 400 naming the bad param. */
+  parse(body: unknown): Parsed;
+  /** A fresh id for one answer (`chatcmpl-…`, `resp_…`); also the job's id. */
+  newId(): string;
+  /** The non-streaming answer. */
+  body(identity: CompletionIdentity, parsed: Parsed, answer: CollectedAnswer): unknown;
+  /** The writer of one streamed answer. */
+  streamFormat(identity: CompletionIdentity, parsed: Parsed): StreamFormat;
+}
