@@ -8,6 +8,7 @@ import { adminEndpointsGuarded, requireAdminKey, requireTenantKey } from './midd
 import { createTenantGuard, type TenantGuard } from './tenants/tenant-guard.ts';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts';
 import { chatCompletions } from './routes/chat-completions.ts';
+import { responses, storedResponse } from './routes/responses.ts';
 import { listModels, retrieveModel } from './routes/models.ts';
 import { health, live, metrics, ready, sessions } from './routes/operations.ts';
 import { RecentActivity } from './status/recent-activity.ts';
@@ -55,6 +56,7 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   }
 
   app.post('/v1/chat/completions', chatCompletions(deps));
+  app.post('/v1/responses', responses(deps));
   app.get('/v1/models', listModels(deps));
   app.get('/v1/models/:model', retrieveModel(deps));
   app.get('/health', health(deps));
@@ -67,6 +69,9 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
 
   // A known path asked with the wrong method is a 405, not a 404.
   app.all('/v1/chat/completions', methodNotAllowed(['POST']));
+  // Retrieving, deleting or listing stored responses: nothing is stored (see `store`).
+  app.all('/v1/responses', methodNotAllowed(['POST']));
+  app.all('/v1/responses/*', storedResponse);
   for (const path of ['/v1/models', '/v1/models/:model', '/health', '/livez', '/readyz', '/sessions', '/metrics', '/', '/status']) {
     app.all(path, methodNotAllowed(['GET']));
   }
