@@ -39,7 +39,7 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
       return await handle(c, deps, dialect, recorder);
     } catch (error) {
       recorder.finish({ status: error instanceof GatewayError ? error.status : 500, errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
-      throw error;
+      throw inDialect(error, dialect);
     }
   };
 }
@@ -108,6 +108,19 @@ async function handle<Parsed extends ParsedCompletion>(
   } finally {
     stopWatching();
   }
+}
+
+/** The error with its `param` named as the dialect names it. */
+function inDialect(error: unknown, dialect: Dialect<ParsedCompletion>): unknown {
+  if (!(error instanceof GatewayError) || error.param === null || !dialect.paramName) return error;
+  const param = dialect.paramName(error.param);
+  if (param === error.param) return error;
+  return new GatewayError(error.code, error.message, {
+    param,
+    status: error.status,
+    ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+    cause: error,
+  });
 }
 
 async function readJson(c: Context<GatewayEnv>, maxBytes: number): Promise<unknown> {

@@ -26,4 +26,10 @@ export interface Dialect<Parsed extends ParsedCompletion> {
   body(identity: CompletionIdentity, parsed: Parsed, answer: CollectedAnswer): unknown;
   /** The writer of one streamed answer. */
   streamFormat(identity: CompletionIdentity, parsed: Parsed): StreamFormat;
+  /**
+   * The dialect's name for a param of the normalized request, which checks past parsing (prompt
+   * caps, backends) name in chat completion terms (`messages`, `response_format`).
+   * @defaultValue the same name
+   */
+  paramName?(param: string): string;
 }

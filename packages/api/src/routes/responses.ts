@@ -13,6 +13,9 @@ export const responsesDialect: Dialect<ParsedResponsesRequest> = {
   newId: () => responseItemId('resp'),
   body: (identity, parsed, answer) => responseBody(identity, parsed.wire, answer),
   streamFormat: (identity, parsed) => responsesStreamFormat(identity, parsed.wire),
+  // Messages do not map one to one onto input items (instructions add one, calls merge), so any
+  // message is named as the input.
+  paramName: (param) => (param.startsWith('messages') ? 'input' : param === 'response_format' ? 'text.format' : param),
 };
 
 /** `POST /v1/responses`: the same path as chat completions, in the Responses API's shapes. */

@@ -75,8 +75,10 @@ describe.each(['embedded', 'split'] as const)('openai responses on the cli backe
     expect(deltas).toBe(final.output_text);
   });
 
-  it('refuses function tools with a 400 naming the param', async () => {
+  it('refuses function tools and structured output with a 400 naming the param', async () => {
     const tools = [{ type: 'function' as const, name: 'f', parameters: { type: 'object' }, strict: false }];
     await expect(client.responses.create({ model: 'claude-sonnet', input: 'x', tools })).rejects.toMatchObject({ status: 400, param: 'tools' });
+    const json = client.responses.create({ model: 'claude-sonnet', input: 'x', text: { format: { type: 'json_object' } } });
+    await expect(json).rejects.toMatchObject({ status: 400, param: 'text.format' });
   });
 });

@@ -158,6 +158,8 @@ export function defineResponsesContractSuite(name: string, factory: GatewayFacto
       [{ ...hello, temperature: 3 }, 400, 'invalid_value', 'temperature'],
       [{ ...hello, input: [{ role: 'user' }] }, 400, 'invalid_value', 'input[0].content'],
       [{ model: 'claude-sonnet' }, 400, 'invalid_value', 'input'],
+      // Checked past parsing, on the normalized messages: named as the input they came from.
+      [{ ...hello, max_output_tokens: 300_000 }, 400, 'context_length_exceeded', 'input'],
       ['{"model": ', 400, 'invalid_json', null],
     ])('rejects %j with %i in OpenAI error shape', async (body, status, code, param) => {
       await expectError(await post(body), status, code, param);
