@@ -123,6 +123,8 @@ describe('parseResponsesRequest', () => {
     expect(rejection({ model: 'm', input: 'x', tools: [{ type: 'function', name: 'bad name' }] }).param).toBe('tools[0].name');
     expect(rejection({ model: 'm', input: [{ type: 'function_call', call_id: 'c', name: 'f' }] }).param).toMatch(/^input\[0\]/);
     expect(rejection({ model: 'm', input: 'x', text: { format: { type: 'json_schema', name: 'n' } } }).param).toBe('text.format.schema');
+    expect(rejection({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_image' }] }] }).param).toBe('input[0].content[0].image_url');
+    expect(rejection({ model: 'm', input: [{ role: 'user', content: 5 }] }).param).toBe('input[0].content');
     expect(rejection({ model: 'x'.repeat(300), input: 'x' }).message.length).toBeLessThan(300);
   });
 });

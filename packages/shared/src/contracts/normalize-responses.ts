@@ -147,7 +147,6 @@ function normalizeMessage(item: Extract<ResponsesInputItem, { type: 'message' }>
 }
 
 function normalizeUserContent(content: Extract<ResponsesInputItem, { role: 'user' }>['content']): ContentPart[] {
-  if (typeof content === 'string') return [{ type: 'text', text: content }];
   return content.map((part): ContentPart => {
     if (part.type === 'input_text') return { type: 'text', text: part.text };
     const image: ContentPart = { type: 'image', url: part.image_url };

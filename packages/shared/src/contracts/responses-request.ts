@@ -19,9 +19,20 @@ const inputImage = z.object({
   detail: z.enum(['auto', 'low', 'high']).nullish(),
 });
 
-const userContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [inputText, inputImage]))]);
-const instructionContent = z.union([z.string(), z.array(inputText)]);
-const assistantContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [outputText, refusal, inputText]))]);
+/**
+ * Content as a string or parts. A string is read as one text part before the check, so that a
+ * bad part is named (`input[0].content[1].image_url`) instead of the union as a whole.
+ */
+function content<Part extends z.ZodType>(part: Part, textType: 'input_text' | 'output_text') {
+  return z.preprocess(
+    (value) => (typeof value === 'string' ? [{ type: textType, text: value }] : value),
+    z.array(part, { error: 'must be a string or an array of content parts' }),
+  );
+}
+
+const userContent = content(z.discriminatedUnion('type', [inputText, inputImage]), 'input_text');
+const instructionContent = content(inputText, 'input_text');
+const assistantContent = content(z.discriminatedUnion('type', [outputText, refusal, inputText]), 'output_text');
 
 const messageItem = z.discriminatedUnion('role', [
   z.object({ type: z.literal('message'), role: z.literal('user'), content: userContent }),
