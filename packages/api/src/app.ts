@@ -12,6 +12,7 @@ import { responses, storedResponse } from './routes/responses.ts';
 import { listModels, retrieveModel } from './routes/models.ts';
 import { health, live, metrics, ready, sessions } from './routes/operations.ts';
 import { RecentActivity } from './status/recent-activity.ts';
+import { createMemoryResponseStore, type ResponseStore } from './responses/response-store.ts';
 import { statusJson, statusPage } from './status/status-route.ts';
 
 export interface CreateAppOptions {
@@ -26,6 +27,8 @@ export interface CreateAppOptions {
   lifecycle?: LifecycleState;
   /** Keys, limits and cache. @defaultValue built from `config`, in memory (the caller closes a given one) */
   tenants?: TenantGuard;
+  /** Conversations kept for `previous_response_id`. @defaultValue in memory, bounded as `config` says */
+  responseStore?: ResponseStore;
 }
 
 /** The HTTP front end: routes, limits and error rendering; no sockets, so tests call `app.request()`. */
@@ -40,6 +43,9 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
     lifecycle: options.lifecycle ?? { draining: false, inflight: 0 },
     activity: new RecentActivity(),
     tenants: options.tenants ?? createTenantGuard({ config: options.config, log: options.log, metrics: metricsRegistry }),
+    responseStore:
+      options.responseStore ??
+      createMemoryResponseStore({ maxEntries: options.config.responseStoreEntries, ttlSeconds: options.config.responseStoreTtlSeconds }),
   };
   const app = new Hono<GatewayEnv>();
   app.use('*', requestId());

@@ -25,6 +25,13 @@ export interface ResponsesUsage {
   total_tokens: number;
 }
 
+/** What a Response echoes of its request and the gateway's handling of it. */
+export interface ResponseSettings {
+  wire: ResponsesRequest;
+  /** Whether the response is kept for `previous_response_id`. */
+  store: boolean;
+}
+
 /** What a Response says about how it ended, beyond its output. */
 export interface ResponseState {
   status: ResponseStatus;
@@ -60,11 +67,9 @@ export function finishedStatus(finishReason: FinishReason): 'completed' | 'incom
   return finishReason === 'length' || finishReason === 'content_filter' ? 'incomplete' : 'completed';
 }
 
-/**
- * The Response object: the answer so far in `state`, with the request's settings echoed as the
- * Responses API does. Nothing is stored (`store: false`), whatever the request asked.
- */
-export function responseObject(identity: CompletionIdentity, wire: ResponsesRequest, state: ResponseState): Record<string, unknown> {
+/** The Response object: the answer so far in `state`, with the request's settings echoed as the Responses API does. */
+export function responseObject(identity: CompletionIdentity, settings: ResponseSettings, state: ResponseState): Record<string, unknown> {
+  const { wire } = settings;
   const done = state.status === 'completed' || state.status === 'incomplete';
   return {
     id: identity.id,
@@ -81,9 +86,9 @@ export function responseObject(identity: CompletionIdentity, wire: ResponsesRequ
     model: identity.model,
     output: state.output,
     parallel_tool_calls: wire.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: wire.previous_response_id ?? null,
     reasoning: { effort: null, summary: null },
-    store: false,
+    store: settings.store,
     temperature: wire.temperature ?? null,
     text: { format: wire.text?.format ?? { type: 'text' } },
     tool_choice: wire.tool_choice ?? 'auto',
@@ -102,10 +107,10 @@ export function responseObject(identity: CompletionIdentity, wire: ResponsesRequ
 }
 
 /** The non-streaming Response: a message item for the text (or when there is nothing else), then the calls. */
-export function responseBody(identity: CompletionIdentity, wire: ResponsesRequest, answer: CollectedAnswer): Record<string, unknown> {
+export function responseBody(identity: CompletionIdentity, settings: ResponseSettings, answer: CollectedAnswer): Record<string, unknown> {
   const status = finishedStatus(answer.finishReason);
   const output: ResponseOutputItem[] = [];
   if (answer.text !== '' || answer.toolCalls.length === 0) output.push(messageItem(answer.text, status));
   for (const call of answer.toolCalls) output.push(functionCallItem(call, 'completed'));
-  return responseObject(identity, wire, { status, output, usage: answer.usage, finishReason: answer.finishReason });
+  return responseObject(identity, settings, { status, output, usage: answer.usage, finishReason: answer.finishReason });
 }

@@ -20,7 +20,7 @@ function parse(text: string): Event[] {
 
 /** The events of a stream of `parts`, ending with `end`. */
 function write(parts: Array<Extract<StreamPart, { type: 'text-delta' | 'tool-call-delta' }>>, end: (format: ReturnType<typeof responsesStreamFormat>) => string): Event[] {
-  const format = responsesStreamFormat(identity, wire);
+  const format = responsesStreamFormat(identity, { wire, store: false });
   let text = format.start();
   for (const part of parts) text += format.delta(part) ?? '';
   return parse(text + end(format));

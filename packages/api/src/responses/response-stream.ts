@@ -1,4 +1,4 @@
-import type { FinishReason, GatewayError, ResponsesRequest, StreamPart, Usage } from '@llm-gateway/shared';
+import type { FinishReason, GatewayError, StreamPart, ToolCall, Usage } from '@llm-gateway/shared';
 import type { CompletionIdentity } from '../sse/openai-format.ts';
 import type { StreamFormat } from '../sse/stream-completion.ts';
 import {
@@ -8,6 +8,7 @@ import {
   responseObject,
   type ItemStatus,
   type ResponseOutputItem,
+  type ResponseSettings,
   type ResponseState,
 } from './response-object.ts';
 
@@ -21,8 +22,13 @@ type CallItem = Extract<ResponseOutputItem, { type: 'function_call' }>;
  * one terminal event (`response.completed`, `response.incomplete` or `response.failed`) carrying
  * the whole Response. Every event has the next `sequence_number`.
  */
-export function responsesStreamFormat(identity: CompletionIdentity, wire: ResponsesRequest): StreamFormat {
-  return new ResponseStreamWriter(identity, wire);
+export function responsesStreamFormat(
+  identity: CompletionIdentity,
+  settings: ResponseSettings,
+  /** Sees the whole answer before the terminal event is written (to keep it before the client can refer to it). */
+  onFinish: (answer: { text: string; toolCalls: ToolCall[] }) => void = () => {},
+): StreamFormat {
+  return new ResponseStreamWriter(identity, settings, onFinish);
 }
 
 class ResponseStreamWriter implements StreamFormat {
@@ -35,7 +41,8 @@ class ResponseStreamWriter implements StreamFormat {
 
   constructor(
     private readonly identity: CompletionIdentity,
-    private readonly wire: ResponsesRequest,
+    private readonly settings: ResponseSettings,
+    private readonly onFinish: (answer: { text: string; toolCalls: ToolCall[] }) => void,
   ) {}
 
   start(): string {
@@ -77,6 +84,7 @@ class ResponseStreamWriter implements StreamFormat {
       text += this.#event('response.output_item.done', { output_index: this.#indexOf(call), item: call });
     }
     this.#calls.clear();
+    this.onFinish(this.#answer());
     const response = this.#response({ status, output: this.#output, usage: usage ?? { promptTokens: 0, completionTokens: 0 }, finishReason });
     return text + this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
   }
@@ -85,6 +93,17 @@ class ResponseStreamWriter implements StreamFormat {
     // The items still open were cut short; the failed Response shows them as they stood.
     for (const item of this.#output) if (item.status === 'in_progress') item.status = 'incomplete';
     return this.#event('response.failed', { response: this.#response({ status: 'failed', output: this.#output, error }) });
+  }
+
+  /** The answer the output items hold. */
+  #answer(): { text: string; toolCalls: ToolCall[] } {
+    let text = '';
+    const toolCalls: ToolCall[] = [];
+    for (const item of this.#output) {
+      if (item.type === 'message') text += item.content.map((part) => part.text).join('');
+      else toolCalls.push({ id: item.call_id, name: item.name, arguments: item.arguments });
+    }
+    return { text, toolCalls };
   }
 
   #openMessage(): string {
@@ -125,7 +144,7 @@ class ResponseStreamWriter implements StreamFormat {
   }
 
   #response(state: ResponseState): Record<string, unknown> {
-    return responseObject(this.identity, this.wire, state);
+    return responseObject(this.identity, this.settings, state);
   }
 
   #event(type: string, fields: Record<string, unknown>): string {

@@ -9,8 +9,8 @@ export const chatDialect: Dialect<ParsedChatRequest> = {
   name: 'chat',
   parse: parseChatRequest,
   newId: completionId,
-  body: (identity, _parsed, answer) => completionBody(identity, answer),
-  streamFormat: (identity, parsed) => chatStreamFormat(identity, parsed.includeUsage),
+  body: (_c, identity, _parsed, answer) => completionBody(identity, answer),
+  streamFormat: (_c, identity, parsed) => chatStreamFormat(identity, parsed.includeUsage),
 };
 
 /** `POST /v1/chat/completions`: validate, hand the job to the dispatcher, answer as OpenAI does. */

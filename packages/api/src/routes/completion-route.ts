@@ -69,6 +69,7 @@ async function handle<Parsed extends ParsedCompletion>(
   }
   const backend = route.backend;
   recorder.backend = backend;
+  if (dialect.prepare) await dialect.prepare(c, parsed);
   const admission = await deps.tenants.admit(c, parsed.request);
   recorder.cache = admission.cache;
   recorder.estimatedPromptTokens = admission.estimatedPromptTokens;
@@ -92,7 +93,7 @@ async function handle<Parsed extends ParsedCompletion>(
   const events = admission.track(deps.dispatcher.run(job, cancel.signal, { controller: cancel })[Symbol.asyncIterator]());
 
   if (parsed.stream) {
-    const format = dialect.streamFormat(identity, parsed);
+    const format = dialect.streamFormat(c, identity, parsed);
     return streamCompletion(c, { format, events, cancel, recorder, cleanup: stopWatching, deadline: job.deadline });
   }
   let sessionId: string | null = null;
@@ -103,8 +104,9 @@ async function handle<Parsed extends ParsedCompletion>(
       // A fallback may have answered: the metrics name the backend that did.
       if (event.backend) recorder.backend = event.backend;
     });
+    const body = await dialect.body(c, identity, parsed, answer);
     recorder.finish({ status: 200, usage: answer.usage, sessionId });
-    return c.json(dialect.body(identity, parsed, answer));
+    return c.json(body);
   } finally {
     stopWatching();
   }

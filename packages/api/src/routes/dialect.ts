@@ -1,5 +1,7 @@
+import type { Context } from 'hono';
 import type { CollectedAnswer } from '@llm-gateway/backends';
 import type { ChatRequest } from '@llm-gateway/shared';
+import type { GatewayEnv } from '../app-context.ts';
 import type { CompletionIdentity } from '../sse/openai-format.ts';
 import type { StreamFormat } from '../sse/stream-completion.ts';
 
@@ -22,10 +24,16 @@ export interface Dialect<Parsed extends ParsedCompletion> {
   parse(body: unknown): Parsed;
   /** A fresh id for one answer (`chatcmpl-…`, `resp_…`); also the job's id. */
   newId(): string;
-  /** The non-streaming answer. */
-  body(identity: CompletionIdentity, parsed: Parsed, answer: CollectedAnswer): unknown;
+  /**
+   * Runs after parsing and the model check, before limits and dispatch: may complete the request
+   * from state the dialect keeps (a Responses request's `previous_response_id`).
+   * @defaultValue nothing to do
+   */
+  prepare?(c: Context<GatewayEnv>, parsed: Parsed): Promise<void>;
+  /** The non-streaming answer (a promise when the dialect first keeps the answer somewhere). */
+  body(c: Context<GatewayEnv>, identity: CompletionIdentity, parsed: Parsed, answer: CollectedAnswer): unknown;
   /** The writer of one streamed answer. */
-  streamFormat(identity: CompletionIdentity, parsed: Parsed): StreamFormat;
+  streamFormat(c: Context<GatewayEnv>, identity: CompletionIdentity, parsed: Parsed): StreamFormat;
   /**
    * The dialect's name for a param of the normalized request, which checks past parsing (prompt
    * caps, backends) name in chat completion terms (`messages`, `response_format`).

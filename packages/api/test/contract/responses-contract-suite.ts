@@ -67,7 +67,7 @@ export function defineResponsesContractSuite(name: string, factory: GatewayFacto
       const response = await post({ ...hello, instructions: 'Be brief.', temperature: 0.3, metadata: { team: 'a' } });
       expect(response.status).toBe(200);
       const body = (await response.json()) as ResponseJson;
-      expect(body).toMatchObject({ object: 'response', status: 'completed', model: 'claude-sonnet', instructions: 'Be brief.', temperature: 0.3, store: false });
+      expect(body).toMatchObject({ object: 'response', status: 'completed', model: 'claude-sonnet', instructions: 'Be brief.', temperature: 0.3, store: true });
       expect(body.id).toMatch(/^resp_[A-Za-z0-9]{24}$/);
       expect(body.metadata).toEqual({ team: 'a' });
       expect(body.output).toHaveLength(1);
@@ -153,7 +153,8 @@ export function defineResponsesContractSuite(name: string, factory: GatewayFacto
 
     it.each([
       [{ ...hello, model: 'gpt-17' }, 404, 'model_not_found', 'model'],
-      [{ ...hello, previous_response_id: 'resp_abc' }, 400, 'unsupported_value', 'previous_response_id'],
+      [{ ...hello, previous_response_id: 'resp_abc' }, 400, 'previous_response_not_found', 'previous_response_id'],
+      [{ ...hello, conversation: 'conv_abc' }, 400, 'unsupported_value', 'conversation'],
       [{ ...hello, tools: [{ type: 'web_search' }] }, 400, 'unsupported_value', 'tools[0].type'],
       [{ ...hello, temperature: 3 }, 400, 'invalid_value', 'temperature'],
       [{ ...hello, input: [{ role: 'user' }] }, 400, 'invalid_value', 'input[0].content'],
@@ -163,6 +164,24 @@ export function defineResponsesContractSuite(name: string, factory: GatewayFacto
       ['{"model": ', 400, 'invalid_json', null],
     ])('rejects %j with %i in OpenAI error shape', async (body, status, code, param) => {
       await expectError(await post(body), status, code, param);
+    });
+
+    it('continues a stored response with previous_response_id, for its tenant only', async () => {
+      const first = (await (await post({ ...hello, input: 'My name is Ann.', instructions: 'Be brief.' })).json()) as ResponseJson;
+      const alone = (await (await post({ ...hello, input: 'What is my name?' })).json()) as ResponseJson;
+      const next = await post({ ...hello, input: 'What is my name?', previous_response_id: first.id });
+      expect(next.status).toBe(200);
+      const second = (await next.json()) as ResponseJson;
+      expect(second.previous_response_id).toBe(first.id);
+      // The earlier turn (without its instructions) is in the prompt: user, assistant, user.
+      expect(second.usage!.input_tokens).toBeGreaterThan(alone.usage!.input_tokens + 10);
+      // A chain goes on from the newest link, streamed too.
+      const third = await post({ ...hello, input: 'And again?', previous_response_id: second.id, stream: true });
+      expect(await third.text()).toMatch(/event: response\.completed\n/);
+      // store: false keeps nothing to continue from.
+      const unstored = (await (await post({ ...hello, store: false })).json()) as ResponseJson;
+      expect(unstored.store).toBe(false);
+      await expectError(await post({ ...hello, previous_response_id: unstored.id }), 400, 'previous_response_not_found', 'previous_response_id');
     });
 
     it('has no stored responses to retrieve, and only POST on /v1/responses', async () => {

@@ -117,7 +117,7 @@ describe.each([
   it('raises refusals as APIError in OpenAI shape', async () => {
     const stored = client.responses.create({ model: 'claude-sonnet', input: 'x', previous_response_id: 'resp_123' });
     await expect(stored).rejects.toBeInstanceOf(APIError);
-    await expect(stored).rejects.toMatchObject({ status: 400, code: 'unsupported_value', param: 'previous_response_id' });
+    await expect(stored).rejects.toMatchObject({ status: 400, code: 'previous_response_not_found', param: 'previous_response_id' });
     await expect(client.responses.create({ model: 'nope', input: 'x' })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
     await expect(client.responses.retrieve('resp_123')).rejects.toMatchObject({ status: 404 });
   });

@@ -95,10 +95,9 @@ describe('parseResponsesRequest', () => {
     expect(parsed.request.responseFormat).toEqual({ type: 'json_object' });
   });
 
-  it('refuses stored state, hosted tools and unsupported items with a 400 naming the param', () => {
+  it('refuses conversations, hosted tools and unsupported items with a 400 naming the param', () => {
     const base = { model: 'claude-sonnet', input: 'x' };
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ ...base, previous_response_id: 'resp_1' }, 'previous_response_id'],
       [{ ...base, conversation: 'conv_1' }, 'conversation'],
       [{ ...base, background: true }, 'background'],
       [{ ...base, tools: [{ type: 'function', name: 'f' }, { type: 'web_search' }] }, 'tools[1].type'],

@@ -10,11 +10,15 @@ export interface ParsedResponsesRequest {
   stream: boolean;
   /** The request as checked: the Response object repeats its settings (tools, instructions, ...). */
   wire: ResponsesRequest;
+  /** The messages of `input` alone: what a stored conversation keeps (instructions are not carried over). */
+  input: ChatMessage[];
+  /** The system message `instructions` became, if any. */
+  instructions: ChatMessage[];
 }
 
 const INPUT_ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output']);
-/** Set on a request, these need state or services the gateway does not keep. */
-const STATEFUL_PARAMS = ['previous_response_id', 'conversation', 'prompt'] as const;
+/** Set on a request, these need state or services the gateway does not keep (`previous_response_id` it does). */
+const STATEFUL_PARAMS = ['conversation', 'prompt'] as const;
 
 /**
  * Checks a `POST /v1/responses` body and turns it into the backend-neutral {@link ChatRequest}:
@@ -32,17 +36,20 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const result = responsesRequestSchema.safeParse(body);
   if (!result.success) throw validationError(result.error);
   const wire = result.data;
-  return { request: normalizeResponsesRequest(wire), stream: wire.stream === true, wire };
+  const instructions: ChatMessage[] = wire.instructions ? [{ role: 'system', content: wire.instructions }] : [];
+  const input: ChatMessage[] = [];
+  for (const item of wire.input) appendItem(input, item);
+  return { request: normalizeResponsesRequest(wire, [...instructions, ...input]), stream: wire.stream === true, wire, input, instructions };
 }
 
 /**
- * What the schema would only call a shape mismatch gets a clear refusal: stored state
- * (`previous_response_id`), background runs, hosted tools, file inputs and other item types.
+ * What the schema would only call a shape mismatch gets a clear refusal: conversations and
+ * prompt templates, background runs, hosted tools, file inputs and other item types.
  */
 function refuseUnsupported(body: Record<string, unknown>): void {
   for (const param of STATEFUL_PARAMS) {
     if (body[param] !== undefined && body[param] !== null) {
-      throw unsupported(param, `'${param}' is not supported: this gateway stores no responses or conversations; send the whole conversation as 'input'.`);
+      throw unsupported(param, `'${param}' is not supported: this gateway keeps no conversations or prompts; send the conversation as 'input', or chain with 'previous_response_id'.`);
     }
   }
   if (body.background === true) throw unsupported('background', "'background' responses are not supported; stream instead.");
@@ -91,10 +98,7 @@ function unsupported(param: string, message: string): GatewayError {
   return new GatewayError('unsupported_value', message, { param });
 }
 
-function normalizeResponsesRequest(wire: ResponsesRequest): ChatRequest {
-  const messages: ChatMessage[] = [];
-  if (wire.instructions) messages.push({ role: 'system', content: wire.instructions });
-  for (const item of wire.input) appendItem(messages, item);
+function normalizeResponsesRequest(wire: ResponsesRequest, messages: ChatMessage[]): ChatRequest {
   const request: ChatRequest = { model: wire.model, messages };
   if (wire.max_output_tokens != null) request.maxTokens = wire.max_output_tokens;
   if (wire.temperature != null) request.temperature = wire.temperature;

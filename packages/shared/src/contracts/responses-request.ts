@@ -105,8 +105,9 @@ export const responsesRequestSchema = z.object({
   parallel_tool_calls: z.boolean().nullish(),
   text: z.object({ format: textFormat.optional() }).nullish(),
   stream: z.boolean().nullish(),
-  // Accepted and answered truthfully (`store: false` in the response): nothing is stored.
+  // Stored unless `false`, as at OpenAI, when the gateway keeps a response store.
   store: z.boolean().nullish(),
+  previous_response_id: capped(STRING_CAPS.id).nullish(),
   user: capped(STRING_CAPS.user).optional(),
   metadata: metadataSchema.nullish(),
 });
