@@ -114,6 +114,28 @@ describe.each([
     expect(JSON.parse(argumentDeltas)).toEqual({ location: 'Paris' });
   });
 
+  it('continues a conversation with previous_response_id', async () => {
+    const first = await client.responses.create({ model: 'claude-sonnet', instructions: 'Be terse.', input: 'My name is Ann.' });
+    const second = await client.responses.create({ model: 'claude-sonnet', instructions: 'Be kind.', input: 'What is my name?', previous_response_id: first.id });
+    expect(second.previous_response_id).toBe(first.id);
+    expect(second.output_text).toBe(answerTo('What is my name?'));
+    if (backend === 'api') {
+      // The earlier turn, without its instructions: the request's own apply.
+      expect(fake.requests[1]!.body).toMatchObject({
+        system: 'Be kind.',
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'My name is Ann.' }] },
+          { role: 'assistant', content: [{ type: 'text', text: answerTo('My name is Ann.') }] },
+          { role: 'user', content: [{ type: 'text', text: 'What is my name?' }] },
+        ],
+      });
+    } else {
+      expect(second.usage!.input_tokens).toBeGreaterThan(first.usage!.input_tokens);
+    }
+    const streamed = await client.responses.stream({ model: 'claude-sonnet', input: 'Once more', previous_response_id: second.id }).finalResponse();
+    expect(streamed.output_text).toBe(answerTo('Once more'));
+  });
+
   it('raises refusals as APIError in OpenAI shape', async () => {
     const stored = client.responses.create({ model: 'claude-sonnet', input: 'x', previous_response_id: 'resp_123' });
     await expect(stored).rejects.toBeInstanceOf(APIError);

@@ -56,6 +56,14 @@ describe('tenants on the Responses API (embedded, in memory)', () => {
     expect(await streamed.text()).toMatch(/event: response\.completed\n/);
   });
 
+  it("continues a tenant's stored responses for any of its keys, never another tenant's", async () => {
+    const first = (await (await respond({ input: 'Remember me' }, KEYS.alpha)).json()) as ResponseJson;
+    expect((await respond({ input: 'Who?', previous_response_id: first.id }, KEYS.alpha2)).status).toBe(200);
+    const foreign = await respond({ input: 'Who?', previous_response_id: first.id }, KEYS.gamma);
+    expect(foreign.status).toBe(400);
+    expect(openAIErrorSchema.parse(await foreign.json()).error).toMatchObject({ code: 'previous_response_not_found', param: 'previous_response_id' });
+  });
+
   it("takes both dialects' requests from one RPM budget", async () => {
     expect((await respond({ input: 'one' }, KEYS.beta)).status).toBe(200);
     expect((await chat(gateway.app, ask('two'), { key: KEYS.beta })).status).toBe(200);
