@@ -75,7 +75,7 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
 
   // A known path asked with the wrong method is a 405, not a 404.
   app.all('/v1/chat/completions', methodNotAllowed(['POST']));
-  // Retrieving, deleting or listing stored responses: nothing is stored (see `store`).
+  // Only conversations are kept (for `previous_response_id`), not Response objects to retrieve.
   app.all('/v1/responses', methodNotAllowed(['POST']));
   app.all('/v1/responses/*', storedResponse);
   for (const path of ['/v1/models', '/v1/models/:model', '/health', '/livez', '/readyz', '/sessions', '/metrics', '/', '/status']) {

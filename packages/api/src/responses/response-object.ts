@@ -13,7 +13,9 @@ export type ResponseOutputItem =
     }
   | { id: string; type: 'function_call'; status: ItemStatus; call_id: string; name: string; arguments: string };
 
+/** An output item's status: `incomplete` when the token limit (or a failure) cut it short. */
 export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
+/** A Response's status; the gateway has no `queued` or `cancelled` (no background runs). */
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
 /** `usage` as the Responses API reports it. */
@@ -41,6 +43,7 @@ export interface ResponseState {
   error?: GatewayError;
 }
 
+/** The normalized usage in the Responses API's words. */
 export function toResponsesUsage(usage: Usage): ResponsesUsage {
   return {
     input_tokens: usage.promptTokens,

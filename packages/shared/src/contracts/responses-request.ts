@@ -88,6 +88,7 @@ const textFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** The `POST /v1/responses` body the gateway serves. */
 export const responsesRequestSchema = z.object({
   model: capped(STRING_CAPS.model).min(1),
   // A string is one user message. Read as such before the check, so that a bad item is named
@@ -112,5 +113,7 @@ export const responsesRequestSchema = z.object({
   metadata: metadataSchema.nullish(),
 });
 
+/** A checked Responses request; a string `input` reads as one user message item. */
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
+/** A checked `input` item: a message, a function call or a function call's output. */
 export type ResponsesInputItem = z.infer<typeof responsesInputItemSchema>;
