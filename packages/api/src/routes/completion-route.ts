@@ -28,6 +28,7 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
         latencyMs,
         status: outcome.status,
         model: recorder.model,
+        dialect: dialect.name,
         requestId,
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
       });
