@@ -53,18 +53,21 @@ describe.each([
     await served?.close();
     await fake?.close();
   });
+  /** On the api backend, the fake model calls the tool, then answers. */
+  const enqueueToolTurn = () => {
+    if (backend !== 'api') return;
+    fake.enqueue({ kind: 'tool_use', calls: [{ id: 'toolu_a', name: 'get_weather', input: { location: 'Paris' } }] });
+    fake.enqueue({ kind: 'text', text: 'It is sunny in Paris.' });
+  };
   beforeEach(() => {
     calls.length = 0;
     fake.requests.length = 0;
-    if (backend === 'api') {
-      fake.enqueue({ kind: 'tool_use', calls: [{ id: 'toolu_a', name: 'get_weather', input: { location: 'Paris' } }] });
-      fake.enqueue({ kind: 'text', text: 'It is sunny in Paris.' });
-    }
   });
 
   const expectedAnswer = backend === 'mock' ? `This is a mock response to: ${question}` : 'It is sunny in Paris.';
 
   it('runs the tool and answers with its result', async () => {
+    enqueueToolTurn();
     const result = await runner.run(agent, question, { maxTurns: 3 });
     expect(calls).toEqual(['Paris']);
     expect(result.finalOutput).toBe(expectedAnswer);
@@ -75,6 +78,7 @@ describe.each([
   });
 
   it('runs the tool in a streamed run', async () => {
+    enqueueToolTurn();
     const result = await runner.run(agent, question, { maxTurns: 3, stream: true });
     let text = '';
     for await (const event of result.toTextStream()) text += event;
@@ -82,5 +86,25 @@ describe.each([
     expect(calls).toEqual(['Paris']);
     expect(result.finalOutput).toBe(expectedAnswer);
     expect(text).toBe(expectedAnswer);
+  });
+
+  it('chains its turns with previous_response_id, sending only what is new', async () => {
+    const first = await runner.run(agent, 'My name is Ann.', { maxTurns: 3 });
+    enqueueToolTurn();
+    const second = await runner.run(agent, question, { maxTurns: 3, previousResponseId: first.lastResponseId! });
+    expect(calls).toEqual(['Paris']);
+    expect(second.finalOutput).toBe(expectedAnswer);
+    if (backend === 'api') {
+      // The last call sent only the tool's output: the gateway put the stored turns before it.
+      expect(fake.requests.at(-1)!.body).toMatchObject({
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'My name is Ann.' }] },
+          { role: 'assistant', content: [{ type: 'text', text: 'echo: My name is Ann.' }] },
+          { role: 'user', content: [{ type: 'text', text: question }] },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_a', name: 'get_weather' }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_a' }] },
+        ],
+      });
+    }
   });
 });
