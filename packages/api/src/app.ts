@@ -8,9 +8,11 @@ import { requireOperatorKey, requireTenantKey } from './middleware/authenticate.
 import { createTenantGuard, type TenantGuard } from './tenants/tenant-guard.ts';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts';
 import { chatCompletions } from './routes/chat-completions.ts';
+import { responses, storedResponse } from './routes/responses.ts';
 import { listModels, retrieveModel } from './routes/models.ts';
 import { health, live, metrics, ready, sessions } from './routes/operations.ts';
 import { RecentActivity } from './status/recent-activity.ts';
+import { createMemoryResponseStore, type ResponseStore } from './responses/response-store.ts';
 import { statusJson, statusPage } from './status/status-route.ts';
 
 export interface CreateAppOptions {
@@ -25,6 +27,8 @@ export interface CreateAppOptions {
   lifecycle?: LifecycleState;
   /** Keys, limits and cache. @defaultValue built from `config`, in memory (the caller closes a given one) */
   tenants?: TenantGuard;
+  /** Conversations kept for `previous_response_id`. @defaultValue in memory, bounded as `config` says */
+  responseStore?: ResponseStore;
 }
 
 /** The HTTP front end: routes, limits and error rendering; no sockets, so tests call `app.request()`. */
@@ -39,6 +43,9 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
     lifecycle: options.lifecycle ?? { draining: false, inflight: 0 },
     activity: new RecentActivity(),
     tenants: options.tenants ?? createTenantGuard({ config: options.config, log: options.log, metrics: metricsRegistry }),
+    responseStore:
+      options.responseStore ??
+      createMemoryResponseStore({ maxEntries: options.config.responseStoreEntries, ttlSeconds: options.config.responseStoreTtlSeconds }),
   };
   const app = new Hono<GatewayEnv>();
   app.use('*', requestId());
@@ -57,6 +64,7 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   if (operatorEndpointGuarded(deps.tenants.keys, 'metrics')) app.use('/metrics', requireOperatorKey(deps.tenants.keys, 'metrics', throttle));
 
   app.post('/v1/chat/completions', chatCompletions(deps));
+  app.post('/v1/responses', responses(deps));
   app.get('/v1/models', listModels(deps));
   app.get('/v1/models/:model', retrieveModel(deps));
   app.get('/health', health(deps));
@@ -69,6 +77,9 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
 
   // A known path asked with the wrong method is a 405, not a 404.
   app.all('/v1/chat/completions', methodNotAllowed(['POST']));
+  // Only conversations are kept (for `previous_response_id`), not Response objects to retrieve.
+  app.all('/v1/responses', methodNotAllowed(['POST']));
+  app.all('/v1/responses/*', storedResponse);
   for (const path of ['/v1/models', '/v1/models/:model', '/health', '/livez', '/readyz', '/sessions', '/metrics', '/', '/status']) {
     app.all(path, methodNotAllowed(['GET']));
   }

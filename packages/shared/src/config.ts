@@ -46,6 +46,8 @@ const environmentSchema = z.object({
   LLM_RATE_LIMIT_TPM: int(0).default(0),
   LLM_CACHE_TTL: seconds.default(0),
   LLM_CACHE_MAX_ENTRIES: int(1).default(1000),
+  LLM_RESPONSE_STORE_ENTRIES: int(0).default(100),
+  LLM_RESPONSE_STORE_TTL: seconds.default(3600),
   LLM_TENANT_LIMITS: z
     .string()
     .regex(
@@ -134,6 +136,10 @@ export interface Config {
   cacheTtlSeconds: number;
   /** Answers the in-memory response cache (embedded mode) holds at most; least recently used go first. */
   cacheMaxEntries: number;
+  /** Responses API conversations kept per tenant for `previous_response_id`, oldest dropped first; 0: none. */
+  responseStoreEntries: number;
+  /** How long a stored conversation stays, in seconds. */
+  responseStoreTtlSeconds: number;
   /** `LLM_TENANT_LIMITS`: per-tenant `rpm`/`tpm` overrides of the defaults, `tenant:rpm=N:tpm=N,…`. */
   tenantLimits: string | undefined;
   /** Requests with more messages get 400. */
@@ -217,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitTpm: e.LLM_RATE_LIMIT_TPM,
     cacheTtlSeconds: e.LLM_CACHE_TTL,
     cacheMaxEntries: e.LLM_CACHE_MAX_ENTRIES,
+    responseStoreEntries: e.LLM_RESPONSE_STORE_ENTRIES,
+    responseStoreTtlSeconds: e.LLM_RESPONSE_STORE_TTL,
     tenantLimits: e.LLM_TENANT_LIMITS,
     maxMessages: e.LLM_MAX_MESSAGES,
     maxPromptChars: e.LLM_MAX_PROMPT_CHARS,

@@ -33,3 +33,8 @@ export function randomId(length = 24): string {
 export function completionId(): string {
   return `chatcmpl-${randomId()}`;
 }
+
+/** An OpenAI-style Responses API id: `resp_`, `msg_` (an output message) or `fc_` (a function call item). */
+export function responseItemId(prefix: 'resp' | 'msg' | 'fc'): string {
+  return `${prefix}_${randomId()}`;
+}

@@ -6,6 +6,8 @@ export * from './contracts/job.ts';
 export * from './contracts/normalize-request.ts';
 export * from './contracts/openai-request.ts';
 export * from './contracts/openai-response.ts';
+export * from './contracts/normalize-responses.ts';
+export * from './contracts/responses-request.ts';
 export * from './contracts/session.ts';
 export * from './contracts/stream-part.ts';
 export * from './contracts/string-caps.ts';

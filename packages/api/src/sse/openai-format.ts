@@ -1,5 +1,6 @@
 import type { CollectedAnswer } from '@llm-gateway/backends';
-import type { FinishReason, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
+import type { FinishReason, GatewayError, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
+import type { StreamFormat } from './stream-completion.ts';
 
 /** What every chunk and response of one completion shares. */
 export interface CompletionIdentity {
@@ -100,3 +101,20 @@ export function errorEvent(body: unknown): string {
 }
 
 export const DONE_EVENT = 'data: [DONE]\n\n';
+
+/**
+ * The chat completion stream: a role chunk, content and tool-call chunks, one finish chunk (and
+ * the usage chunk with `include_usage`), then `[DONE]`; a failure is one error event, no `[DONE]`.
+ */
+export function chatStreamFormat(identity: CompletionIdentity, includeUsage: boolean): StreamFormat {
+  return {
+    start: () => roleChunk(identity),
+    delta: (part) => deltaChunk(identity, part),
+    finish(finishReason, usage) {
+      let text = finishChunk(identity, finishReason);
+      if (includeUsage && usage) text += usageChunk(identity, usage);
+      return text + DONE_EVENT;
+    },
+    fail: (error: GatewayError) => errorEvent(error.toBody()),
+  };
+}

@@ -1,16 +1,29 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import { GatewayError, type JobEvent, type StreamPart, type Usage } from '@llm-gateway/shared';
+import { GatewayError, type FinishReason, type JobEvent, type StreamPart, type Usage } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
 import type { CompletionRecorder } from '../routes/completion-recorder.ts';
-import { DONE_EVENT, deltaChunk, errorEvent, finishChunk, roleChunk, usageChunk, type CompletionIdentity } from './openai-format.ts';
+
+/**
+ * How one front end (chat completions, Responses) writes a stream: the SSE text for each moment
+ * of it. Made afresh for every stream, so it may keep state (sequence numbers, open items).
+ */
+export interface StreamFormat {
+  /** Written as soon as the stream opens. */
+  start(): string;
+  /** A text or tool-call delta; undefined when the part writes nothing. */
+  delta(part: Extract<StreamPart, { type: 'text-delta' | 'tool-call-delta' }>): string | undefined;
+  /** The last write of a stream that finished. */
+  finish(finishReason: FinishReason, usage: Usage | undefined): string;
+  /** The last write of a stream that failed after it opened. */
+  fail(error: GatewayError): string;
+}
 
 export interface StreamCompletionOptions {
-  identity: CompletionIdentity;
+  format: StreamFormat;
   events: AsyncIterator<JobEvent>;
   /** Aborted when the client goes away mid-stream: cancels the job. */
   cancel: AbortController;
-  includeUsage: boolean;
   recorder: CompletionRecorder;
   cleanup: () => void;
   /**
@@ -28,13 +41,13 @@ export const OVERDUE_GRACE_MS = 1_000;
 const encoder = new TextEncoder();
 
 /**
- * Answers with OpenAI's SSE stream. The first part (output, not `job-started`) is awaited before
- * any header is sent, so a job that fails or times out before its first output (waiting for a
- * session or for the upstream) still gets a proper HTTP error status, e.g. 504; a failure after
- * that becomes one final error event, then the stream closes. Headers go out with the first output.
+ * Answers with an SSE stream written by `format`. The first part (output, not `job-started`) is
+ * awaited before any header is sent, so a job that fails or times out before its first output
+ * (waiting for a session or for the upstream) still gets a proper HTTP error status, e.g. 504; a
+ * failure after that becomes one final error event, then the stream closes.
  */
 export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCompletionOptions): Promise<Response> {
-  const { identity, events, cancel, includeUsage, recorder, cleanup, deadline } = options;
+  const { format, events, cancel, recorder, cleanup, deadline } = options;
   let sessionId: string | null = null;
   const nextPart = async (): Promise<StreamPart | undefined> => {
     for (;;) {
@@ -91,7 +104,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(roleChunk(identity)));
+      controller.enqueue(encoder.encode(format.start()));
     },
     async pull(controller) {
       try {
@@ -100,7 +113,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
           pending = undefined;
           if (part === undefined) {
             const error = new GatewayError('upstream_error', 'The answer ended before it was finished.');
-            controller.enqueue(encoder.encode(errorEvent(error.toBody())));
+            controller.enqueue(encoder.encode(format.fail(error)));
             controller.close();
             end(error.status, error.code);
             return;
@@ -110,21 +123,19 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
             continue;
           }
           if (part.type === 'finish') {
-            let text = finishChunk(identity, part.finishReason);
-            if (includeUsage && usage) text += usageChunk(identity, usage);
-            controller.enqueue(encoder.encode(text + DONE_EVENT));
+            controller.enqueue(encoder.encode(format.finish(part.finishReason, usage)));
             controller.close();
             end(200);
             return;
           }
           if (part.type === 'error') {
             const error = GatewayError.fromJSON(part.error);
-            controller.enqueue(encoder.encode(errorEvent(error.toBody())));
+            controller.enqueue(encoder.encode(format.fail(error)));
             controller.close();
             end(error.status, error.code);
             return;
           }
-          const chunk = deltaChunk(identity, part);
+          const chunk = format.delta(part);
           if (chunk !== undefined) {
             controller.enqueue(encoder.encode(chunk));
             return;
@@ -132,7 +143,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
         }
       } catch (error) {
         const gatewayError = error instanceof GatewayError ? error : new GatewayError('internal_error', 'The stream failed.');
-        controller.enqueue(encoder.encode(errorEvent(gatewayError.toBody())));
+        controller.enqueue(encoder.encode(format.fail(gatewayError)));
         controller.close();
         end(gatewayError.status, gatewayError.code);
       }

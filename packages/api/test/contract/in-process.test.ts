@@ -1,4 +1,6 @@
 import { inProcessGateway } from '../helpers/test-gateway.ts';
 import { defineContractSuite } from './contract-suite.ts';
+import { defineResponsesContractSuite } from './responses-contract-suite.ts';
 
 defineContractSuite('in-process dispatcher', inProcessGateway);
+defineResponsesContractSuite('in-process dispatcher', inProcessGateway);

@@ -1,4 +1,6 @@
 import { redisGateway } from '../helpers/redis-gateway.ts';
 import { defineContractSuite } from './contract-suite.ts';
+import { defineResponsesContractSuite } from './responses-contract-suite.ts';
 
 defineContractSuite('Redis dispatcher', redisGateway);
+defineResponsesContractSuite('Redis dispatcher', redisGateway);

@@ -79,7 +79,8 @@ export async function* mockReplyTo(
     return;
   }
   const promptTokens = countPromptTokens(request);
-  if (directives.tool) {
+  // A tool's result is answered with text, as a model would: an agent loop on the mock ends.
+  if (directives.tool && request.messages.at(-1)?.role !== 'tool') {
     const args = JSON.stringify({ location: 'Paris' });
     yield { type: 'tool-call-delta', index: 0, id: `call_mock_${directives.tool}`, name: directives.tool, argumentsDelta: args };
     yield { type: 'usage', usage: { promptTokens, completionTokens: countTextTokens(args) } };

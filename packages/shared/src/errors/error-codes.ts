@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   invalid_value: { status: 400, type: 'invalid_request_error', retryable: false },
   unsupported_value: { status: 400, type: 'invalid_request_error', retryable: false },
   context_length_exceeded: { status: 400, type: 'invalid_request_error', retryable: false },
+  // OpenAI's code for a `previous_response_id` it does not know (never stored, expired or evicted).
+  previous_response_not_found: { status: 400, type: 'invalid_request_error', retryable: false },
   invalid_api_key: { status: 401, type: 'authentication_error', retryable: false },
   permission_denied: { status: 403, type: 'permission_error', retryable: false },
   model_not_found: { status: 404, type: 'invalid_request_error', retryable: false },
