@@ -9,8 +9,7 @@ import { eventually, getJson, spawnRole, startFakeAnthropic, testRedisUrl, uniqu
 /**
  * The openai client's Responses API on the cli backend: real gateway processes, the real
  * `claude` CLI in the session pool, a fake Anthropic API behind it. Embedded (one process) and
- * split (an API process and a supervisor process on Redis). Text only: the cli backend refuses
- * tools and structured output, and says so with a 400.
+ * split (an API process and a supervisor process on Redis): text, function calls and JSON output.
  */
 describe.each(['embedded', 'split'] as const)('openai responses on the cli backend (%s)', (mode) => {
   let fake: FakeAnthropic;
@@ -75,10 +74,20 @@ describe.each(['embedded', 'split'] as const)('openai responses on the cli backe
     expect(deltas).toBe(final.output_text);
   });
 
-  it('refuses function tools and structured output with a 400 naming the param', async () => {
-    const tools = [{ type: 'function' as const, name: 'f', parameters: { type: 'object' }, strict: false }];
-    await expect(client.responses.create({ model: 'claude-sonnet', input: 'x', tools })).rejects.toMatchObject({ status: 400, param: 'tools' });
-    const json = client.responses.create({ model: 'claude-sonnet', input: 'x', text: { format: { type: 'json_object' } } });
-    await expect(json).rejects.toMatchObject({ status: 400, param: 'text.format' });
+  it('runs a function-call round trip and answers JSON output, on the warm CLI', async () => {
+    fake.enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__get_weather', input: { location: 'Paris' } }] }, { kind: 'text', text: 'Sunny in Paris.' });
+    const tools = [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] }, strict: false }];
+    const input: OpenAI.Responses.ResponseInputItem[] = [{ role: 'user', content: 'Weather in Paris?' }];
+    const first = await client.responses.create({ model: 'claude-sonnet', input, tools });
+    const call = first.output.find((item) => item.type === 'function_call');
+    if (call?.type !== 'function_call') throw new Error('expected a function call');
+    expect(call.name).toBe('get_weather');
+    expect(JSON.parse(call.arguments)).toEqual({ location: 'Paris' });
+    input.push(call, { type: 'function_call_output', call_id: call.call_id, output: 'sunny' });
+    const second = await client.responses.create({ model: 'claude-sonnet', input, tools });
+    expect(second.output_text).toBe('Sunny in Paris.');
+    fake.enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__json_response', input: { sky: 'clear' } }] });
+    const json = await client.responses.create({ model: 'claude-sonnet', input: 'The sky?', text: { format: { type: 'json_object' } } });
+    expect(JSON.parse(json.output_text)).toEqual({ sky: 'clear' });
   });
 });

@@ -62,6 +62,6 @@ describe('the Responses API split into an API process and a supervisor process',
     const runner = new Runner({ modelProvider: new OpenAIProvider({ openAIClient: client, useResponses: true }), tracingDisabled: true });
     const result = await runner.run(agent, 'Weather? [mock:tool=get_weather]', { maxTurns: 3 });
     expect(calls).toEqual(['Paris']);
-    expect(result.finalOutput).toBe('This is a mock response to: Weather? [mock:tool=get_weather]');
+    expect(result.finalOutput).toBe('The tools answered: sunny');
   });
 });

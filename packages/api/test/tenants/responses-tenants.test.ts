@@ -74,7 +74,7 @@ describe('tenants on the Responses API (embedded, in memory)', () => {
   });
 
   it('counts per tenant and dialect, and lists the requests on the status page', async () => {
-    const metrics = await (await gateway.app.request('/metrics')).text();
+    const metrics = await (await gateway.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metrics, 'llm_requests_total', { status: '200', dialect: 'responses' })).toBeGreaterThanOrEqual(3);
     expect(metricValue(metrics, 'llm_requests_total', { status: '429', dialect: 'responses' })).toBe(1);
     expect(metricValue(metrics, 'llm_tenant_requests_total', { tenant: 'beta', status: '429' })).toBe(1);
