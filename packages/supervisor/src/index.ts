@@ -17,17 +17,4 @@ export { createSupervisor, type Supervisor, type SupervisorHealth, type Supervis
 export { CancelRegistry } from './queue/cancel-registry.ts';
 export { EventBatcher, type EventBatcherOptions } from './queue/event-batcher.ts';
 export { createJobProcessor, type JobProcessorOptions } from './queue/job-processor.ts';
-export {
-  QUEUE_NAME,
-  decodeReplyMessage,
-  encodeReplyMessage,
-  isCompletionJob,
-  redisKeys,
-  type RedisKeys,
-  type ReplyBatch,
-  type SupervisorRecord,
-} from './queue/protocol.ts';
-export { TurnBatcher, type TurnBatcherOptions } from './queue/turn-batcher.ts';
 export { queueConcurrency, startQueueConsumer, type QueueConsumer, type QueueConsumerOptions } from './queue/queue-consumer.ts';
-export { closeRedisConnection, createRedisConnection, type CreateRedisConnectionOptions, type RedisConnectionKind } from './queue/redis-connection.ts';
-export { HEARTBEATS_TO_EXPIRY, readSupervisorRecords, startRegistryHeartbeat, type RegistryHeartbeat } from './queue/registry.ts';

@@ -2,7 +2,7 @@ import { ConfigError, createLogger, createMetrics, exitOnConfigError, keyRingFro
 import { createStatusApp } from './http/status-app.ts';
 import { startStatusServer } from './http/status-server.ts';
 import { queueConcurrency, startQueueConsumer } from './queue/queue-consumer.ts';
-import { redisKeys } from './queue/protocol.ts';
+import { redisKeys } from '@llm-gateway/shared/redis';
 import { createSupervisor } from './supervisor.ts';
 
 /** The Redis the spec names when `REDIS_URL` is unset. */

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { collectAnswer } from '@llm-gateway/backends';
 import {
   GatewayError,
+  collectAnswer,
   completionId,
   parseChatRequest,
   quotePrefix,

@@ -1,5 +1,4 @@
-import type { CollectedAnswer } from '@llm-gateway/backends';
-import type { FinishReason, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
+import type { CollectedAnswer, FinishReason, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
 
 /** What every chunk and response of one completion shares. */
 export interface CompletionIdentity {

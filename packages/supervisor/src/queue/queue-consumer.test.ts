@@ -4,9 +4,8 @@ import { Redis } from 'ioredis';
 import { completionId, createLogger, loadConfig, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
 import { testRedisUrl, uniquePrefix } from '@llm-gateway/testkit';
 import { createSupervisor, type Supervisor } from '../supervisor.ts';
-import { decodeReplyMessage, QUEUE_NAME, redisKeys } from './protocol.ts';
+import { decodeReplyMessage, QUEUE_NAME, readSupervisorRecords, redisKeys, startRegistryHeartbeat } from '@llm-gateway/shared/redis';
 import { splitConcurrency, startQueueConsumer, type QueueConsumer } from './queue-consumer.ts';
-import { readSupervisorRecords, startRegistryHeartbeat } from './registry.ts';
 
 const log = createLogger({ level: 'silent' });
 

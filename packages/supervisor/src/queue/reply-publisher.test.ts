@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '@llm-gateway/shared';
-import { decodeReplyMessage, encodeReplyMessage, redisKeys, type ReplyBatch } from './protocol.ts';
+import { decodeReplyMessage, encodeReplyMessage, redisKeys, type ReplyBatch } from '@llm-gateway/shared/redis';
 import { ReplyPublisher } from './reply-publisher.ts';
 
 const batch = (job: string, text: string): ReplyBatch => ({ job, attempt: 1, events: [{ type: 'text-delta', text } satisfies JobEvent] });

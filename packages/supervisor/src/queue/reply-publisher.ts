@@ -1,5 +1,4 @@
-import { encodeReplyMessage, readsReplyLists, type ReplyBatch } from './protocol.ts';
-import { TurnBatcher } from './turn-batcher.ts';
+import { encodeReplyMessage, readsReplyLists, TurnBatcher, type ReplyBatch } from '@llm-gateway/shared/redis';
 
 export interface ReplyPublisherOptions {
   /** Publishes one message on a reply channel (Redis PUBLISH). */

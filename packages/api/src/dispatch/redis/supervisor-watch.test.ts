@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SupervisorRecord } from '@llm-gateway/supervisor';
+import type { SupervisorRecord } from '@llm-gateway/shared/redis';
 import { SupervisorWatch } from './supervisor-watch.ts';
 
 const record = (id: string, accepting: boolean | undefined, reason?: string): SupervisorRecord => ({

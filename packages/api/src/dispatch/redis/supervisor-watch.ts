@@ -1,4 +1,4 @@
-import type { SupervisorRecord } from '@llm-gateway/supervisor';
+import type { SupervisorRecord } from '@llm-gateway/shared/redis';
 
 export interface SupervisorWatchOptions {
   /** Reads the live supervisors' registry records (a Redis round trip). */

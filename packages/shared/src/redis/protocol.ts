@@ -1,4 +1,5 @@
-import { BACKEND_NAMES, type CompletionJob, type JobEvent, type SessionInfo } from '@llm-gateway/shared';
+import { BACKEND_NAMES, type CompletionJob, type JobEvent } from '../contracts/job.ts';
+import type { SessionInfo } from '../contracts/session.ts';
 
 /**
  * The wire protocol between API replicas and supervisors over Redis, in one place.
