@@ -13,7 +13,7 @@ const DEFAULT_REDIS_URL = 'redis://localhost:6379';
  * its own probes on PORT (default 5006), and leaves the cluster cleanly on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit({ roles: ['all', 'supervisor'], otherwise: 'run the API with `pnpm start:api` (node packages/api/dist/main.js)' });
   const redisUrl = config.redisUrl ?? DEFAULT_REDIS_URL;
   const log = createLogger({ level: config.logLevel, base: { role: 'supervisor' } });
   // Before anything starts: a bad or duplicated key stops start-up here.
