@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   // A stray rejection from a Redis client must not take the sessions down with it.
   process.on('unhandledRejection', (reason) => log.error({ error: String(reason) }, 'unhandled rejection'));
   const metrics = createMetrics({ defaultLabels: { role: 'supervisor' } });
-  const supervisor = createSupervisor({ config, log: log.child({ component: 'supervisor' }), metrics });
+  const supervisor = createSupervisor({ config, log, metrics });
   supervisor.start();
   const consumer = await startQueueConsumer({
     supervisor,

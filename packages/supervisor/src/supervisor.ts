@@ -19,6 +19,7 @@ import { directExecutor, pooledExecutor, runJob, unavailableExecutor, type Execu
 
 export interface SupervisorOptions {
   config: Config;
+  /** The process's logger: the supervisor names its own components (`supervisor`, `pool`, `job`…) under it. */
   log: Logger;
   metrics?: GatewayMetrics;
   /** Overrides the backend `config.backend` names (tests). */
@@ -84,6 +85,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       for (const status of SESSION_STATUSES) metrics.sessionsTotal.set({ status }, summary[status]);
     });
   }
+  // Children of the process's logger, never of one another: pino would repeat `component`.
   const jobLog = log.child({ component: 'job' });
   const executors = new Map(hosted.map((backend) => [backend.name, backend.executor]));
   const executorFor = (name: BackendName): Executor => executors.get(name) ?? unavailableExecutor(name);
