@@ -8,7 +8,6 @@ export {
   decodeReplyMessage,
   encodeReplyMessage,
   isCompletionJob,
-  readsReplyLists,
   redisKeys,
   type RedisKeys,
   type ReplyBatch,
