@@ -61,8 +61,7 @@ export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Exec
     return {
       sessionId: lease.id,
       parts: lease.session.run(request, { signal, log, stream: options?.stream }),
-      // Bound, not a named closure: tsx (keepNames) defines each closure's name per request.
-      done: lease.release.bind(lease),
+      done: (outcome) => lease.release(outcome),
     };
   };
 }

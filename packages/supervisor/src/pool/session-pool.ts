@@ -3,7 +3,7 @@ import type { SessionBackend } from '@llm-gateway/backends';
 import { transition, type SessionEvent } from '../session/session-state.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { listSessionInfo, newPooledSession, type PooledSession } from './pooled-session.ts';
-import { PoolLease, type JobOutcome, type SessionLease } from './pool-lease.ts';
+import { createPoolLease, type JobOutcome, type SessionLease } from './pool-lease.ts';
 import { RestartPolicy } from './restart-policy.ts';
 import { findReady, hasLive, hasStarted, overflowOutlook, pruneFailed, type OverflowOutlook } from './session-census.ts';
 import { CANCELLED_RESET_TIMEOUT_MS, type AcquireOptions, type SessionPoolOptions } from './session-pool-options.ts';
@@ -105,7 +105,7 @@ export class SessionPool {
     const entry = this.#parked.claim(answeredCallIds);
     if (!entry || entry.status !== 'parked') return undefined;
     this.#apply(entry, 'park-claimed');
-    return new PoolLease(entry, this.#onRelease);
+    return createPoolLease(entry, this.#onRelease);
   }
 
   /** Every session, as `GET /sessions` lists them. */
@@ -245,7 +245,7 @@ export class SessionPool {
 
   #lease(entry: PooledSession): SessionLease {
     this.#apply(entry, 'job-assigned');
-    return new PoolLease(entry, this.#onRelease);
+    return createPoolLease(entry, this.#onRelease);
   }
 
   // One function for every lease this pool hands out.
