@@ -1,9 +1,9 @@
 export { createBackendFromConfig, type SupervisedBackend } from './backend-factory.ts';
 export { createInProcessDispatcher } from './dispatch/in-process-dispatcher.ts';
 export { SessionPool, type AcquireOptions, type SessionLease, type SessionPoolOptions } from './pool/session-pool.ts';
+export { hostDirect, type HostedBackend } from './hosted-backend.ts';
+export { answeredToolCalls, hostPooled } from './pool/pooled-backend.ts';
 export {
-  directExecutor,
-  pooledExecutor,
   runJob,
   unavailableExecutor,
   type ExecuteOptions,
