@@ -1,6 +1,8 @@
 export { createBackendFromConfig, type SupervisedBackend } from './backend-factory.ts';
 export { createInProcessDispatcher } from './dispatch/in-process-dispatcher.ts';
-export { SessionPool, type AcquireOptions, type SessionLease, type SessionPoolOptions } from './pool/session-pool.ts';
+export { SessionPool } from './pool/session-pool.ts';
+export type { AcquireOptions, SessionPoolOptions } from './pool/session-pool-options.ts';
+export type { SessionLease } from './pool/pool-lease.ts';
 export { hostDirect, type HostedBackend } from './hosted-backend.ts';
 export { answeredToolCalls, hostPooled } from './pool/pooled-backend.ts';
 export {

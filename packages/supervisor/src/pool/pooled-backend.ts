@@ -3,7 +3,8 @@ import type { BackendCallOptions, SessionBackend } from '@llm-gateway/backends';
 import type { HostedBackend } from '../hosted-backend.ts';
 import type { Execution, Executor } from '../run-job.ts';
 import type { JobOutcome } from './pool-lease.ts';
-import { SessionPool, type SessionPoolOptions } from './session-pool.ts';
+import type { SessionPoolOptions } from './session-pool-options.ts';
+import { SessionPool } from './session-pool.ts';
 
 const FAIL_FAST = { failFastWhenExhausted: true } as const;
 
