@@ -53,7 +53,7 @@ export async function benchApiBackend(options: ApiBackendBenchOptions = {}): Pro
     const fake = await startBenchProcess('bench/servers/fake-anthropic.ts');
     running.push(fake);
     const gatewayEnv = { LLM_BACKEND: 'api', ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: fake.url, LOG_LEVEL: 'warn' };
-    const embedded = await startBenchProcess('bench/servers/embedded.ts', gatewayEnv);
+    const embedded = await startBenchProcess('bench/servers/embedded.mjs', gatewayEnv);
     running.push(embedded);
     const split = await startSplitGateway(gatewayEnv);
     running.push(split);

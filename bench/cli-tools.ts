@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { collectAnswer, createCliBackend } from '../packages/backends/src/index.ts';
-import type { ChatRequest, CompletionJob, JobEvent, StreamPart, ToolDefinition } from '../packages/shared/src/index.ts';
-import { SessionPool } from '../packages/supervisor/src/pool/session-pool.ts';
-import { pooledExecutor, runJob } from '../packages/supervisor/src/run-job.ts';
+import { createCliBackend } from '../packages/backends/src/index.ts';
+import { collectAnswer, type ChatRequest, type CompletionJob, type JobEvent, type StreamPart, type ToolDefinition } from '../packages/shared/src/index.ts';
+import { hostPooled } from '../packages/supervisor/src/pool/pooled-backend.ts';
+import { runJob, type Executor } from '../packages/supervisor/src/run-job.ts';
 import { startBenchProcess } from './lib/processes.ts';
 import { fixed, table, type BenchSection } from './lib/report.ts';
 
@@ -21,7 +21,7 @@ function percentile(samples: readonly number[], fraction: number): number {
 }
 
 /** Runs one request through the pool and the job runner, as the supervisor does. */
-async function ask(executor: ReturnType<typeof pooledExecutor>, request: ChatRequest, index: number) {
+async function ask(executor: Executor, request: ChatRequest, index: number) {
   const job: CompletionJob = {
     id: `tools-${index}`,
     requestId: `tools-${index}`,
@@ -47,9 +47,9 @@ async function ask(executor: ReturnType<typeof pooledExecutor>, request: ChatReq
  */
 async function measure(env: NodeJS.ProcessEnv, parked: boolean, rounds: number): Promise<number[]> {
   const backend = createCliBackend({ env });
-  const pool = new SessionPool({ backend, size: 1, maxOverflow: 0, keepAliveIntervalMs: 0, toolResultTimeoutMs: parked ? 60_000 : 0 });
+  const pool = hostPooled({ backend, size: 1, maxOverflow: 0, keepAliveIntervalMs: 0, toolResultTimeoutMs: parked ? 60_000 : 0 });
   pool.start();
-  const executor = pooledExecutor(pool, backend);
+  const executor = pool.execute;
   const samples: number[] = [];
   try {
     while (!pool.sessions().some((session) => session.status === 'ready')) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -73,7 +73,7 @@ async function measure(env: NodeJS.ProcessEnv, parked: boolean, rounds: number):
     }
     return samples;
   } finally {
-    await pool.stop();
+    await pool.close();
   }
 }
 

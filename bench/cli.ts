@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCliBackend, DEFAULT_CLI_HOST, type CliTurnStats, type HostKind } from '../packages/backends/src/index.ts';
 import type { CompletionJob } from '../packages/shared/src/index.ts';
-import { SessionPool } from '../packages/supervisor/src/pool/session-pool.ts';
-import { pooledExecutor, runJob } from '../packages/supervisor/src/run-job.ts';
+import { hostPooled } from '../packages/supervisor/src/pool/pooled-backend.ts';
+import { runJob, type Executor } from '../packages/supervisor/src/run-job.ts';
 import { bundledClaudePath } from '../packages/backends/src/cli/cli-command.ts';
 import { cliArguments } from '../packages/backends/src/cli/cli-environment.ts';
 import { startBenchProcess } from './lib/processes.ts';
@@ -89,9 +89,9 @@ async function measureWarm(host: HostKind, env: NodeJS.ProcessEnv, requests: num
     ready.push(performance.now() - started);
     await session.stop();
   }
-  const pool = new SessionPool({ backend, size: 2, maxOverflow: 0, keepAliveIntervalMs: 0 });
+  const pool = hostPooled({ backend, size: 2, maxOverflow: 0, keepAliveIntervalMs: 0 });
   pool.start();
-  const executor = pooledExecutor(pool, backend);
+  const executor = pool.execute;
   const latency: number[] = [];
   const cliTurn: number[] = [];
   const overhead: number[] = [];
@@ -126,7 +126,7 @@ async function measureWarm(host: HostKind, env: NodeJS.ProcessEnv, requests: num
     const rss = await Promise.all(roots.map(treeRssMiB));
     return { host, ready: spread(ready), latency: spread(latency), cliTurn: spread(cliTurn), overhead: spread(overhead), rssMiB: rss.reduce((a, b) => a + b, 0) / rss.length };
   } finally {
-    await pool.stop();
+    await pool.close();
   }
 }
 

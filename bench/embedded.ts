@@ -12,7 +12,7 @@ const BODY = JSON.stringify({ model: 'claude-sonnet', messages: [{ role: 'user',
 export async function benchEmbedded(options: { durationSeconds?: number } = {}): Promise<BenchSection> {
   const durationSeconds = options.durationSeconds ?? 5;
   const plain = await startBenchProcess('bench/servers/plain.ts');
-  const gateway = await startBenchProcess('bench/servers/embedded.ts', { LLM_POOL_SIZE: '8', LLM_MAX_OVERFLOW: '0' });
+  const gateway = await startBenchProcess('bench/servers/embedded.mjs', { LLM_POOL_SIZE: '8', LLM_MAX_OVERFLOW: '0' });
   try {
     const request = (url: string): BenchRequest => ({ url: `${url}/v1/chat/completions`, body: BODY });
     const plainLatency = await sequentialLatency(request(plain.url));

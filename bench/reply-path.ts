@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 // ioredis through the supervisor package, which depends on it (the bench package does not).
-import { createRedisConnection } from '../packages/supervisor/src/queue/redis-connection.ts';
+import { createRedisConnection } from '../packages/shared/src/redis/redis-connection.ts';
 import { startRedisServer } from '@llm-gateway/testkit';
 import { REPO_ROOT } from './lib/processes.ts';
 import { fixed, table, type BenchSection } from './lib/report.ts';

@@ -60,10 +60,10 @@ export async function benchSplit(options: SplitBenchOptions = {}): Promise<Bench
   const redis = await startRedisServer();
   const processes: Array<{ stop(): Promise<void> }> = [];
   try {
-    const embedded: BenchProcess = await startBenchProcess('bench/servers/embedded.ts', { ...POOL_ENV, REDIS_URL: '' });
+    const embedded: BenchProcess = await startBenchProcess('bench/servers/embedded.mjs', { ...POOL_ENV, REDIS_URL: '' });
     processes.push(embedded);
     const splitEnv = { ...POOL_ENV, REDIS_URL: redis.url, REDIS_PREFIX: 'bench' };
-    const api = await startBenchProcess('bench/servers/embedded.ts', { ...splitEnv, LLM_ROLE: 'api' });
+    const api = await startBenchProcess('bench/servers/embedded.mjs', { ...splitEnv, LLM_ROLE: 'api' });
     processes.push(api);
     processes.push(await startSupervisor(splitEnv, api.url));
 

@@ -22,11 +22,13 @@ export interface BenchProcess {
 }
 
 /**
- * Starts a TypeScript server script under tsx and waits for the JSON line `{"url":"..."}` it
- * prints once listening. Everything else it prints is discarded.
+ * Starts a server script and waits for the JSON line `{"url":"..."}` it prints once listening.
+ * Everything else it prints is discarded. A `.mjs` script runs on plain node (on the compiled
+ * packages, as production does); a TypeScript one under tsx on the sources.
  */
 export function startBenchProcess(script: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<BenchProcess> {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', script], {
+  const args = script.endsWith('.mjs') ? [script] : ['--conditions=development', '--import', 'tsx', script];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -25,7 +25,7 @@ export async function startSplitGateway(env: Record<string, string>, timeoutMs =
   };
   try {
     const roleEnv = { ...env, REDIS_URL: redis.url, REDIS_PREFIX: 'bench' };
-    const api = await startBenchProcess('bench/servers/embedded.ts', { ...roleEnv, LLM_ROLE: 'api' });
+    const api = await startBenchProcess('bench/servers/embedded.mjs', { ...roleEnv, LLM_ROLE: 'api' });
     stops.push(api.stop);
     const supervisor = spawnSupervisor({ ...roleEnv, PORT: String(await freePort()) });
     stops.push(() => stopChild(supervisor));

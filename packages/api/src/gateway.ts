@@ -42,7 +42,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   // Before anything starts: a bad key list or limit stops start-up here.
   const tenants = createTenantGuard({ config, log, metrics, redisUrl: config.redisUrl });
   if (!tenants.keys.enabled) log.warn('no API keys configured (LLM_API_KEYS): /v1 is open to anyone who can reach it');
-  const supervisorOptions = { config, log: log.child({ component: 'supervisor' }), metrics, ...(options.backend ? { backend: options.backend } : {}) };
+  const supervisorOptions = { config, log, metrics, ...(options.backend ? { backend: options.backend } : {}) };
 
   let dispatcher: Dispatcher;
   let supervisor: Supervisor | undefined;

@@ -8,7 +8,7 @@ import { shutDownGracefully } from './shutdown.ts';
  * `pnpm start:api` (LLM_ROLE=api: the HTTP front end only).
  */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit({ roles: ['all', 'api'], otherwise: 'run the supervisor with `pnpm start:supervisor` (node packages/supervisor/dist/main.js)' });
   const role = config.role === 'api' ? 'api' : 'all';
   const log = createLogger({ level: config.logLevel, base: { role } });
   const gateway = await createGateway({ config, log, role });

@@ -1,5 +1,4 @@
 export type { Backend, BackendCallOptions, BackendSession, CreateSessionOptions, SessionBackend } from './backend.ts';
-export { collectAnswer, type CollectedAnswer } from './collect.ts';
 export { CLAUDE_MODEL_ALIASES, CLAUDE_MODELS, type ClaudeModelAlias } from './models.ts';
 export { createMockBackend, type MockBackendOptions } from './mock/mock-backend.ts';
 export { parseMockDirectives, type MockDirectives } from './mock/mock-directives.ts';

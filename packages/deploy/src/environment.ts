@@ -5,7 +5,7 @@ import { CONFIG_VARIABLES } from '@llm-gateway/shared';
  * (`CONFIG_VARIABLES`, from the config schema), each for a stated reason.
  */
 export const EXTRA_VARIABLES: Record<string, string> = {
-  LLM_ROLE: 'read by the API entry point: which role the process runs',
+  LLM_ROLE: 'read by both entry points: which role the process runs (each refuses a role it does not run)',
   HOME: 'the writable home of the image user (pnpm, the claude CLI)',
   CLAUDE_CONFIG_DIR: "Claude Code: where the CLI keeps its login and settings",
   DISABLE_AUTOUPDATER: 'Claude Code: the image is read-only and pinned; never self-update',

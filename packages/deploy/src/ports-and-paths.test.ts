@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QUEUE_NAME } from '../../supervisor/src/queue/protocol.ts';
+import { QUEUE_NAME } from '../../shared/src/redis/protocol.ts';
 import { composeServices, loadCompose } from './compose.ts';
 import { commandWords, healthcheckCommand, parseDockerfile } from './dockerfile.ts';
 import { EXPECTED_PORTS, PROBE_PATHS, defaultPort, servedPaths, type Role } from './gateway-routes.ts';

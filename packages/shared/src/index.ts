@@ -1,6 +1,7 @@
 export * from './config.ts';
 export * from './context-windows.ts';
 export * from './contracts/chat-request.ts';
+export * from './contracts/collect-answer.ts';
 export * from './contracts/dispatcher.ts';
 export * from './contracts/job.ts';
 export * from './contracts/normalize-request.ts';

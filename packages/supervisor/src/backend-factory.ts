@@ -23,6 +23,7 @@ export type SupervisedBackend =
 /**
  * Builds one backend from the configuration: `LLM_BACKEND`'s by default, or another one the
  * routing table (`LLM_MODELS`) names. Sessions-based backends (cli, mock) go through the pool.
+ * `log` is the process's logger, which binds no `component` yet (a backend's child names its own).
  * @throws ConfigError when the backend lacks a setting it needs.
  */
 export function createBackendFromConfig(config: Config, log: Logger, name: BackendName = config.backend): SupervisedBackend {

@@ -1,9 +1,11 @@
 export { createBackendFromConfig, type SupervisedBackend } from './backend-factory.ts';
 export { createInProcessDispatcher } from './dispatch/in-process-dispatcher.ts';
-export { SessionPool, type AcquireOptions, type SessionLease, type SessionPoolOptions } from './pool/session-pool.ts';
+export { SessionPool } from './pool/session-pool.ts';
+export type { AcquireOptions, SessionPoolOptions } from './pool/session-pool-options.ts';
+export type { SessionLease } from './pool/pool-lease.ts';
+export { hostDirect, type HostedBackend } from './hosted-backend.ts';
+export { answeredToolCalls, hostPooled } from './pool/pooled-backend.ts';
 export {
-  directExecutor,
-  pooledExecutor,
   runJob,
   unavailableExecutor,
   type ExecuteOptions,
@@ -17,17 +19,4 @@ export { createSupervisor, type Supervisor, type SupervisorHealth, type Supervis
 export { CancelRegistry } from './queue/cancel-registry.ts';
 export { EventBatcher, type EventBatcherOptions } from './queue/event-batcher.ts';
 export { createJobProcessor, type JobProcessorOptions } from './queue/job-processor.ts';
-export {
-  QUEUE_NAME,
-  decodeReplyMessage,
-  encodeReplyMessage,
-  isCompletionJob,
-  redisKeys,
-  type RedisKeys,
-  type ReplyBatch,
-  type SupervisorRecord,
-} from './queue/protocol.ts';
-export { TurnBatcher, type TurnBatcherOptions } from './queue/turn-batcher.ts';
 export { queueConcurrency, startQueueConsumer, type QueueConsumer, type QueueConsumerOptions } from './queue/queue-consumer.ts';
-export { closeRedisConnection, createRedisConnection, type CreateRedisConnectionOptions, type RedisConnectionKind } from './queue/redis-connection.ts';
-export { HEARTBEATS_TO_EXPIRY, readSupervisorRecords, startRegistryHeartbeat, type RegistryHeartbeat } from './queue/registry.ts';

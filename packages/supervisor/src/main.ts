@@ -2,7 +2,7 @@ import { ConfigError, createLogger, createMetrics, exitOnConfigError, keyRingFro
 import { createStatusApp } from './http/status-app.ts';
 import { startStatusServer } from './http/status-server.ts';
 import { queueConcurrency, startQueueConsumer } from './queue/queue-consumer.ts';
-import { redisKeys } from './queue/protocol.ts';
+import { redisKeys } from '@llm-gateway/shared/redis';
 import { createSupervisor } from './supervisor.ts';
 
 /** The Redis the spec names when `REDIS_URL` is unset. */
@@ -13,7 +13,7 @@ const DEFAULT_REDIS_URL = 'redis://localhost:6379';
  * its own probes on PORT (default 5006), and leaves the cluster cleanly on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit({ roles: ['all', 'supervisor'], otherwise: 'run the API with `pnpm start:api` (node packages/api/dist/main.js)' });
   const redisUrl = config.redisUrl ?? DEFAULT_REDIS_URL;
   const log = createLogger({ level: config.logLevel, base: { role: 'supervisor' } });
   // Before anything starts: a bad or duplicated key stops start-up here.
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   // A stray rejection from a Redis client must not take the sessions down with it.
   process.on('unhandledRejection', (reason) => log.error({ error: String(reason) }, 'unhandled rejection'));
   const metrics = createMetrics({ defaultLabels: { role: 'supervisor' } });
-  const supervisor = createSupervisor({ config, log: log.child({ component: 'supervisor' }), metrics });
+  const supervisor = createSupervisor({ config, log, metrics });
   supervisor.start();
   const consumer = await startQueueConsumer({
     supervisor,

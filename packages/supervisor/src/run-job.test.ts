@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type BackendName, type CompletionJob, type JobEvent, type StreamPart } from '@llm-gateway/shared';
 import { START_MARGIN_MS } from './execute-in-time.ts';
-import { answeredToolCalls, runJob, type ExecuteOptions, type Executor } from './run-job.ts';
+import { runJob, type ExecuteOptions, type Executor } from './run-job.ts';
 
 function job(fallbacks?: BackendName[]): CompletionJob {
   const now = Date.now();
@@ -283,17 +283,5 @@ describe('how runJob reports a job’s end to its session', () => {
     const events = runJob(job(), new AbortController().signal, { executor: executor(outcomes, answer('hi'), 'wait'), supervisorId: 'sup' });
     for await (const event of events) if (event.type === 'finish') break;
     expect(outcomes).toEqual(['succeeded']);
-  });
-});
-
-
-describe('answeredToolCalls', () => {
-  it("lists the calls a request's trailing tool messages answer, in order, and nothing for other requests", () => {
-    const user = { role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] };
-    const calls = { role: 'assistant' as const, content: '', toolCalls: [{ id: 'a', name: 'f', arguments: '{}' }, { id: 'b', name: 'f', arguments: '{}' }] };
-    const tool = (id: string) => ({ role: 'tool' as const, toolCallId: id, content: 'x' });
-    expect(answeredToolCalls({ model: 'm', messages: [user, calls, tool('a'), tool('b')] })).toEqual(['a', 'b']);
-    expect(answeredToolCalls({ model: 'm', messages: [user, calls, tool('a'), tool('b'), user] })).toEqual([]);
-    expect(answeredToolCalls({ model: 'm', messages: [user] })).toEqual([]);
   });
 });

@@ -9,12 +9,10 @@ import {
   type RunOptions,
   type StreamPart,
 } from '@llm-gateway/shared';
-import type { Backend, SessionBackend } from '@llm-gateway/backends';
 import type { JobOutcome } from './pool/pool-lease.ts';
-import type { SessionPool } from './pool/session-pool.ts';
 import { START_MARGIN_MS, executeInTime } from './execute-in-time.ts';
 
-/** Something that can take one request: a pooled session, or a stateless backend. */
+/** One request taken by a backend (`HostedBackend.execute`): on a pooled session, or on the backend itself. */
 export interface Execution {
   sessionId: string | null;
   parts: AsyncIterable<StreamPart>;
@@ -44,51 +42,9 @@ const EXECUTE_OPTIONS: ReadonlyArray<ExecuteOptions> = [
   { stream: false, failFast: true },
   { stream: true, failFast: true },
 ];
-const FAIL_FAST = { failFastWhenExhausted: true } as const;
 
 function executeOptions(stream: boolean, failFast: boolean): ExecuteOptions {
   return EXECUTE_OPTIONS[(stream ? 1 : 0) + (failFast ? 2 : 0)]!;
-}
-
-/** Runs requests on the pool's sessions. */
-export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Executor {
-  return async (request, signal, log, options) => {
-    const refusal = backend.check?.(request);
-    if (refusal) throw refusal;
-    // A follow-up with tool results goes on with the turn parked for them, when it is parked here.
-    const answered = answeredToolCalls(request);
-    const lease = (answered.length > 0 ? pool.claimParked(answered) : undefined) ?? (await pool.acquire(signal, options?.failFast ? FAIL_FAST : undefined));
-    return {
-      sessionId: lease.id,
-      parts: lease.session.run(request, { signal, log, stream: options?.stream }),
-      // Bound, not a named closure: tsx (keepNames) defines each closure's name per request.
-      done: lease.release.bind(lease),
-    };
-  };
-}
-
-/** The ids of the tool calls a request's trailing `tool` messages answer: what a parked turn waits for. */
-export function answeredToolCalls(request: ChatRequest): string[] {
-  const ids: string[] = [];
-  for (let index = request.messages.length - 1; index >= 0; index--) {
-    const message = request.messages[index]!;
-    if (message.role !== 'tool') break;
-    ids.push(message.toolCallId);
-  }
-  return ids.reverse();
-}
-
-/** Runs requests straight on a stateless backend (the API backends). */
-export function directExecutor(backend: Backend): Executor {
-  return async (request, signal, log, options) => {
-    const refusal = backend.check?.(request);
-    if (refusal) throw refusal;
-    return {
-      sessionId: null,
-      parts: backend.stream(request, { signal, log, stream: options?.stream }),
-      done: () => {},
-    };
-  };
 }
 
 /** Refuses every job: for a backend this supervisor does not host. */

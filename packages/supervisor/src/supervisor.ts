@@ -14,11 +14,13 @@ import {
 } from '@llm-gateway/shared';
 import { hostname } from 'node:os';
 import { createBackendFromConfig, type SupervisedBackend } from './backend-factory.ts';
-import { SessionPool } from './pool/session-pool.ts';
-import { directExecutor, pooledExecutor, runJob, unavailableExecutor, type Executor, type RunJobOptions } from './run-job.ts';
+import { hostDirect, type HostedBackend } from './hosted-backend.ts';
+import { hostPooled } from './pool/pooled-backend.ts';
+import { runJob, unavailableExecutor, type Executor, type RunJobOptions } from './run-job.ts';
 
 export interface SupervisorOptions {
   config: Config;
+  /** The process's logger: the supervisor names its own components (`supervisor`, `pool`, `job`…) under it. */
   log: Logger;
   metrics?: GatewayMetrics;
   /** Overrides the backend `config.backend` names (tests). */
@@ -53,7 +55,7 @@ export interface Supervisor {
   health(): SupervisorHealth;
   /**
    * Whether this supervisor should take jobs from a shared queue: some backend here can serve
-   * one (a stateless backend, or a pool that {@link SessionPool.canServe}).
+   * one ({@link HostedBackend.canServe}).
    */
   canTakeJobs(): boolean;
   /** Jobs waiting for a session here, in all pools. */
@@ -61,35 +63,30 @@ export interface Supervisor {
   stop(): Promise<void>;
 }
 
-interface HostedBackend {
-  name: BackendName;
-  supervised: SupervisedBackend;
-  pool: SessionPool | undefined;
-  executor: Executor;
-}
-
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { config, log, metrics } = options;
   const id = options.id ?? config.supervisorId ?? `${hostname()}-${process.pid}`;
+  let pooled = false;
   const hosted = tableBackends(config.modelTable, config.backend).map((name) => {
     const supervised = name === config.backend && options.backend ? options.backend : createBackendFromConfig(config, log, name);
+    if (supervised.kind === 'pooled') pooled = true;
     return hostBackend(name, supervised, config, id, log);
   });
-  const pools = hosted.flatMap((backend) => (backend.pool ? [backend.pool] : []));
-  const allSessions = () => pools.flatMap((pool) => pool.sessions());
-  if (pools.length > 0) {
+  const allSessions = () => hosted.flatMap((backend) => backend.sessions());
+  if (pooled) {
     // Counted when Prometheus scrapes, not on every status change (that showed up in profiles).
     metrics?.addCollector(() => {
       const summary = summarizeSessions(allSessions());
       for (const status of SESSION_STATUSES) metrics.sessionsTotal.set({ status }, summary[status]);
     });
   }
+  // Children of the process's logger, never of one another: pino would repeat `component`.
   const jobLog = log.child({ component: 'job' });
-  const executors = new Map(hosted.map((backend) => [backend.name, backend.executor]));
+  const executors = new Map(hosted.map((backend) => [backend.name, backend.execute]));
   const executorFor = (name: BackendName): Executor => executors.get(name) ?? unavailableExecutor(name);
   // One options object per backend, shared by its jobs: running a job allocates none.
   const runOptions = new Map<BackendName, RunJobOptions>(
-    hosted.map((backend) => [backend.name, { executor: backend.executor, executorFor, supervisorId: id, log: jobLog }]),
+    hosted.map((backend) => [backend.name, { executor: backend.execute, executorFor, supervisorId: id, log: jobLog }]),
   );
   // A lone backend serves every job, whatever backend the API named (as before routing existed).
   const soleOptions = hosted.length === 1 ? runOptions.get(hosted[0]!.name) : undefined;
@@ -100,37 +97,33 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     id,
     backendName: config.backend,
     backendNames: hosted.map((backend) => backend.name),
-    models: () => [...new Set(hosted.flatMap((backend) => backend.supervised.backend.models()))],
+    models: () => [...new Set(hosted.flatMap((backend) => backend.models()))],
     start: () => {
-      for (const pool of pools) pool.start();
+      for (const backend of hosted) backend.start();
     },
     run: (job, signal, options) => runJob(job, signal, optionsFor(job.backend), options?.controller),
     sessions: allSessions,
     health: () => {
       const reasons: string[] = [];
-      for (const pool of pools) {
-        const reason = pool.unavailableReason;
+      for (const backend of hosted) {
+        const reason = backend.unavailableReason;
         if (reason !== undefined) reasons.push(reason);
       }
       const pool = summarizeSessions(allSessions());
       return reasons.length === 0 ? { ok: true, pool } : { ok: false, reason: reasons.join(' '), pool };
     },
-    canTakeJobs: () => hosted.some((backend) => backend.pool === undefined || backend.pool.canServe),
-    waiting: () => pools.reduce((sum, pool) => sum + pool.waiting, 0),
+    canTakeJobs: () => hosted.some((backend) => backend.canServe),
+    waiting: () => hosted.reduce((sum, backend) => sum + backend.waiting, 0),
     stop: async () => {
-      await Promise.all(
-        hosted.map(async (backend) => {
-          await backend.pool?.stop();
-          if (backend.supervised.kind === 'direct') await backend.supervised.close?.();
-        }),
-      );
+      await Promise.all(hosted.map((backend) => backend.close()));
     },
   };
 }
 
+/** Hosts one backend: directly, or on a session pool of its own sized by the configuration. */
 function hostBackend(name: BackendName, supervised: SupervisedBackend, config: Config, supervisorId: string, log: Logger): HostedBackend {
-  if (supervised.kind === 'direct') return { name, supervised, pool: undefined, executor: directExecutor(supervised.backend) };
-  const pool = new SessionPool({
+  if (supervised.kind === 'direct') return hostDirect(supervised.backend, supervised.close);
+  return hostPooled({
     backend: supervised.backend,
     size: config.poolSize,
     maxOverflow: config.maxOverflow,
@@ -141,5 +134,4 @@ function hostBackend(name: BackendName, supervised: SupervisedBackend, config: C
     supervisorId,
     log: log.child({ component: 'pool', backend: name }),
   });
-  return { name, supervised, pool, executor: pooledExecutor(pool, supervised.backend) };
 }

@@ -8,35 +8,15 @@ import type { Context } from 'hono';
  */
 export function onClientGone(c: Context, listener: () => void): () => void {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  if (outgoing) return new ResponseWatch(outgoing, listener).stop;
+  if (outgoing) {
+    // `close` also fires after a response that finished: only an unfinished one means the client left.
+    const onClose = () => {
+      if (!outgoing.writableFinished) listener();
+    };
+    outgoing.once('close', onClose);
+    return () => outgoing.off('close', onClose);
+  }
   const signal = c.req.raw.signal;
   signal.addEventListener('abort', listener, { once: true });
   return () => signal.removeEventListener('abort', listener);
-}
-
-/**
- * Watches one Node response for an early close. Methods bound once rather than named closures:
- * tsx (keepNames) gives every named closure an `Object.defineProperty` call per request.
- */
-class ResponseWatch {
-  readonly #onClose: () => void;
-  /** Stops watching. */
-  readonly stop: () => void;
-
-  constructor(
-    private readonly outgoing: ServerResponse,
-    private readonly listener: () => void,
-  ) {
-    this.#onClose = this.close.bind(this);
-    this.stop = this.unwatch.bind(this);
-    outgoing.once('close', this.#onClose);
-  }
-
-  close(): void {
-    if (!this.outgoing.writableFinished) this.listener();
-  }
-
-  unwatch(): void {
-    this.outgoing.off('close', this.#onClose);
-  }
 }

@@ -1,5 +1,5 @@
 import type { Config, Logger } from '@llm-gateway/shared';
-import { closeRedisConnection, createRedisConnection } from '@llm-gateway/supervisor';
+import { closeRedisConnection, createRedisConnection } from '@llm-gateway/shared/redis';
 import { createRedisResponseStore } from './redis-response-store.ts';
 import { createMemoryResponseStore, type ResponseStore } from './response-store.ts';
 

@@ -1,4 +1,4 @@
-import type { CollectedAnswer } from '@llm-gateway/backends';
+import type { CollectedAnswer } from '@llm-gateway/shared';
 import { GatewayError, quotePrefix, type ChatMessage, type ParsedResponsesRequest } from '@llm-gateway/shared';
 import type { ResponseStore } from './response-store.ts';
 

@@ -1,4 +1,4 @@
-import type { CollectedAnswer } from '@llm-gateway/backends';
+import type { CollectedAnswer } from '@llm-gateway/shared';
 import { responseItemId, type FinishReason, type GatewayError, type ResponsesRequest, type ToolCall, type Usage } from '@llm-gateway/shared';
 import type { CompletionIdentity } from '../sse/openai-format.ts';
 

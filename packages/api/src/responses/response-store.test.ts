@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@llm-gateway/shared';
-import { closeRedisConnection, createRedisConnection } from '@llm-gateway/supervisor';
+import { closeRedisConnection, createRedisConnection } from '@llm-gateway/shared/redis';
 import { testRedisUrl, uniquePrefix } from '@llm-gateway/testkit';
 import { createRedisResponseStore } from './redis-response-store.ts';
 import { createMemoryResponseStore, type ResponseStore, type ResponseStoreOptions } from './response-store.ts';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { collectAnswer } from '@llm-gateway/backends';
+import { collectAnswer } from '@llm-gateway/shared';
 import { GatewayError, quotePrefix, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
 import type { AppDependencies, GatewayEnv } from '../app-context.ts';
 import type { CompletionIdentity } from '../sse/openai-format.ts';

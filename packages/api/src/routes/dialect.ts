@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { CollectedAnswer } from '@llm-gateway/backends';
+import type { CollectedAnswer } from '@llm-gateway/shared';
 import type { ChatRequest } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
 import type { CompletionIdentity } from '../sse/openai-format.ts';

@@ -1,5 +1,4 @@
-import type { CollectedAnswer } from '@llm-gateway/backends';
-import type { FinishReason, GatewayError, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
+import type { CollectedAnswer, FinishReason, GatewayError, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
 import type { StreamFormat } from './stream-completion.ts';
 
 /** What every chunk and response of one completion shares. */

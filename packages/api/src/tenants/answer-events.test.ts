@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectAnswer } from '@llm-gateway/backends';
-import type { JobEvent } from '@llm-gateway/shared';
+import { collectAnswer, type JobEvent } from '@llm-gateway/shared';
 import { observeAnswer, replayAnswer, type ObservedEnd } from './answer-events.ts';
 import type { CachedAnswer } from './response-cache.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeRedisConnection, createRedisConnection } from '@llm-gateway/supervisor';
+import { closeRedisConnection, createRedisConnection } from '@llm-gateway/shared/redis';
 import { testRedisUrl, uniquePrefix } from '@llm-gateway/testkit';
 import { createRedisResponseCache } from './redis-response-cache.ts';
 import { createMemoryResponseCache, type CachedAnswer } from './response-cache.ts';

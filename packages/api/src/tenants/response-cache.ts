@@ -1,4 +1,4 @@
-import type { CollectedAnswer } from '@llm-gateway/backends';
+import type { CollectedAnswer } from '@llm-gateway/shared';
 
 /** A finished, successful answer as the cache holds it. */
 export type CachedAnswer = CollectedAnswer;

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
 import type { ChatRequest, Config, GatewayMetrics, JobEvent, Logger } from '@llm-gateway/shared';
-import { closeRedisConnection, createRedisConnection } from '@llm-gateway/supervisor';
+import { closeRedisConnection, createRedisConnection } from '@llm-gateway/shared/redis';
 import type { GatewayEnv } from '../app-context.ts';
 import { observeAnswer, type ObservedEnd } from './answer-events.ts';
 import { keyRingFromConfig, type KeyRing } from '@llm-gateway/shared';

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequest, StreamPart } from '@llm-gateway/shared';
 import { startFakeAnthropic, type FakeAnthropic } from '@llm-gateway/testkit';
-import { collectAnswer } from '../collect.ts';
+import { collectAnswer } from '@llm-gateway/shared';
 import { createAnthropicBackend, type AnthropicBackend } from './anthropic-backend.ts';
 
 const ask = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({

@@ -1,12 +1,13 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GatewayError, type ChatRequest, type Logger, type StreamPart } from '@llm-gateway/shared';
 import type { Backend, BackendCallOptions } from '../backend.ts';
-import { fromAnthropicError, isRetryableAnthropicError, retryAfterSeconds } from './anthropic-errors.ts';
+import { retryBeforeOutput } from '../upstream/retry-before-output.ts';
+import { retryAfterSeconds } from '../upstream/upstream-status.ts';
+import { fromAnthropicError, isRetryableAnthropicError } from './anthropic-errors.ts';
 import { anthropicModelTable } from './anthropic-models.ts';
 import { createAnthropicStreamTranslator } from './anthropic-stream-translator.ts';
 import { createKeepAliveFetch, type FetchFunction } from './keep-alive-fetch.ts';
 import { messageToEvents } from './message-events.ts';
-import { retryDelayMs, waitUnlessAborted } from './retry-delay.ts';
 import { toAnthropicRequest, type AnthropicRequestPlan } from './to-anthropic-request.ts';
 
 export interface AnthropicBackendOptions {
@@ -72,6 +73,26 @@ export function createAnthropicBackend(options: AnthropicBackendOptions): Anthro
   });
   const listed = [...new Set([...Object.keys(models), ...Object.values(models)])];
 
+  /** One request upstream: yields the output parts, then the closing ones; throws what failed. */
+  async function* attempt(plan: AnthropicRequestPlan, json: boolean, signal: AbortSignal): AsyncGenerator<StreamPart> {
+    const translator = createAnthropicStreamTranslator({ jsonToolName: plan.jsonToolName });
+    const events = json
+      ? messageToEvents(await client.messages.create({ ...plan.params, stream: false }, { signal }))
+      : await client.messages.create(plan.params, { signal });
+    // The closing parts wait until the body has ended: a consumer stops at `finish`, and leaving
+    // the body unread then would make the SDK abort the request and the keep-alive connection.
+    const closing: StreamPart[] = [];
+    for await (const event of events) {
+      for (const part of translator.push(event)) {
+        if (part.type === 'usage' || part.type === 'finish') closing.push(part);
+        else yield part;
+      }
+    }
+    if (signal.aborted) return;
+    if (!closing.some((part) => part.type === 'finish')) throw new GatewayError('upstream_error', 'The Anthropic API ended the answer before finishing it.');
+    yield* closing;
+  }
+
   async function* stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
     const { signal, log } = callOptions;
     let plan: AnthropicRequestPlan;
@@ -81,46 +102,19 @@ export function createAnthropicBackend(options: AnthropicBackendOptions): Anthro
       yield { type: 'error', error: fromAnthropicError(error).toJSON() };
       return;
     }
-    for (let attempt = 0; ; attempt++) {
-      const translator = createAnthropicStreamTranslator({ jsonToolName: plan.jsonToolName });
-      try {
-        const events =
-          jsonWhenNotStreaming && callOptions.stream === false
-            ? messageToEvents(await client.messages.create({ ...plan.params, stream: false }, { signal }))
-            : await client.messages.create(plan.params, { signal });
-        // The closing parts wait until the body has ended: a consumer stops at `finish`, and
-        // leaving the body unread then would make the SDK abort the request and the
-        // keep-alive connection with it.
-        const closing: StreamPart[] = [];
-        for await (const event of events) {
-          for (const part of translator.push(event)) {
-            if (part.type === 'usage' || part.type === 'finish') closing.push(part);
-            else yield part;
-          }
-        }
-        if (signal.aborted) return;
-        if (closing.some((part) => part.type === 'finish')) {
-          yield* closing;
-          return;
-        }
-        throw new GatewayError('upstream_error', 'The Anthropic API ended the answer before finishing it.');
-      } catch (error) {
-        // The caller aborted (client gone or deadline): it reports that itself.
-        if (signal.aborted) return;
-        const retryable = error instanceof GatewayError ? error.retryable : isRetryableAnthropicError(error);
-        if (retryable && attempt < maxRetries && !translator.producedOutput) {
-          const headers = error instanceof Anthropic.APIError ? error.headers : undefined;
-          const delay = retryDelayMs(attempt, retryAfterSeconds(headers), { baseDelayMs: retryBaseDelayMs, maxDelayMs: retryMaxDelayMs });
-          log?.warn({ attempt: attempt + 1, delayMs: delay, error: describe(error) }, 'anthropic request failed, retrying');
-          if (await waitUnlessAborted(delay, signal)) continue;
-          return;
-        }
-        const gatewayError = fromAnthropicError(error);
-        log?.warn({ code: gatewayError.code, status: gatewayError.status, error: describe(error) }, 'anthropic request failed');
-        yield { type: 'error', error: gatewayError.toJSON() };
-        return;
-      }
-    }
+    const json = jsonWhenNotStreaming && callOptions.stream === false;
+    yield* retryBeforeOutput(() => attempt(plan, json, signal), {
+      signal,
+      log,
+      label: 'anthropic request',
+      maxRetries,
+      baseDelayMs: retryBaseDelayMs,
+      maxDelayMs: retryMaxDelayMs,
+      retryable: (error) => (error instanceof GatewayError ? error.retryable : isRetryableAnthropicError(error)),
+      retryAfter: (error) => retryAfterSeconds(error instanceof Anthropic.APIError ? error.headers : undefined),
+      toGatewayError: fromAnthropicError,
+      describe,
+    });
   }
 
   return {

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { fromAnthropicError, isRetryableAnthropicError, retryAfterSeconds } from './anthropic-errors.ts';
+import { fromAnthropicError, isRetryableAnthropicError } from './anthropic-errors.ts';
 
 const upstream = (status: number | undefined, type: string, message: string, headers: Record<string, string> = {}) =>
   status === undefined
@@ -56,16 +56,5 @@ describe('isRetryableAnthropicError', () => {
   it('follows the x-should-retry header', () => {
     expect(isRetryableAnthropicError(upstream(500, 'api_error', '', { 'x-should-retry': 'false' }))).toBe(false);
     expect(isRetryableAnthropicError(upstream(400, 'invalid_request_error', '', { 'x-should-retry': 'true' }))).toBe(true);
-  });
-});
-
-describe('retryAfterSeconds', () => {
-  it('reads seconds, milliseconds and HTTP dates', () => {
-    expect(retryAfterSeconds(new Headers({ 'retry-after': '3' }))).toBe(3);
-    expect(retryAfterSeconds(new Headers({ 'retry-after-ms': '250' }))).toBe(1);
-    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
-    expect(retryAfterSeconds(new Headers({ 'retry-after': inTenSeconds }))).toBeGreaterThanOrEqual(9);
-    expect(retryAfterSeconds(new Headers({ 'retry-after': 'soon' }))).toBeUndefined();
-    expect(retryAfterSeconds(undefined)).toBeUndefined();
   });
 });

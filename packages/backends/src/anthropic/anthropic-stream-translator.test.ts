@@ -1,7 +1,7 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { describe, expect, it } from 'vitest';
 import { parseSseEvents, readAnthropicFixture } from '@llm-gateway/testkit';
-import { collectAnswer } from '../collect.ts';
+import { collectAnswer } from '@llm-gateway/shared';
 import { createAnthropicStreamTranslator } from './anthropic-stream-translator.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 

@@ -41,11 +41,7 @@ export function createAnthropicStreamTranslator(options: AnthropicStreamTranslat
   return new StreamTranslator(options.jsonToolName);
 }
 
-/**
- * A class rather than closures in the factory: the gateway runs under tsx, whose `keepNames`
- * gives every named closure an `Object.defineProperty(fn, 'name')` call when it is created,
- * which made translating one short answer cost ~5 µs of CPU (mostly GC); as methods, ~1 µs.
- */
+/** One answer's translation state; its methods are shared by every answer (a class, not closures per answer). */
 class StreamTranslator implements AnthropicStreamTranslator {
   producedOutput = false;
   readonly #jsonToolName: string | undefined;

@@ -89,8 +89,8 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler, AsyncIterab
       this.#resolveStarted = resolve;
       this.#rejectStarted = reject;
     });
-    // The object itself listens (`handleEvent`): a per-request arrow would cost a closure and,
-    // under tsx's keepNames, a `defineProperty` call.
+    // The object itself listens (`handleEvent`): it is the dispatch handler already, so the
+    // request's abort needs no closure of its own.
     signal?.addEventListener('abort', this, { once: true });
   }
 

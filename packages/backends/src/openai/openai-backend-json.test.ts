@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest, StreamPart } from '@llm-gateway/shared';
 import { startFakeOpenAI, type FakeOpenAI } from '@llm-gateway/testkit';
-import { collectAnswer } from '../collect.ts';
+import { collectAnswer } from '@llm-gateway/shared';
 import { createOpenAIBackend, type OpenAIBackend } from './openai-backend.ts';
 
 const request: ChatRequest = { model: 'llama3', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };

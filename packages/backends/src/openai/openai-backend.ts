@@ -1,9 +1,9 @@
 import { Agent, request as undiciRequest } from 'undici';
 import { GatewayError, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
 import type { Backend, BackendCallOptions } from '../backend.ts';
-import { retryAfterSeconds } from '../anthropic/anthropic-errors.ts';
-import { retryDelayMs, waitUnlessAborted } from '../anthropic/retry-delay.ts';
-import { completionToChunks, createOpenAIChunkTranslator, type OpenAIChunkTranslator } from './openai-chunk-translator.ts';
+import { retryBeforeOutput } from '../upstream/retry-before-output.ts';
+import { retryAfterSeconds } from '../upstream/upstream-status.ts';
+import { completionToChunks, createOpenAIChunkTranslator } from './openai-chunk-translator.ts';
 import { errorDetail, fromOpenAIUpstreamError, isRetryableOpenAIError, UpstreamHttpError } from './openai-errors.ts';
 import { sseData } from './sse-data.ts';
 import { toOpenAIRequest, type MaxTokensField } from './to-openai-request.ts';
@@ -62,8 +62,9 @@ export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIB
   if (apiKey !== undefined) headers['authorization'] = `Bearer ${apiKey}`;
   const jsonHeaders: Record<string, string> = { ...headers, accept: 'application/json' };
 
-  /** One attempt: yields the output parts; returns the closing parts. */
-  async function* attempt(body: string, json: boolean, translator: OpenAIChunkTranslator, signal: AbortSignal): AsyncGenerator<StreamPart, StreamPart[]> {
+  /** One request upstream: yields the output parts, then the closing ones; throws what failed. */
+  async function* attempt(body: string, json: boolean, signal: AbortSignal): AsyncGenerator<StreamPart> {
+    const translator = createOpenAIChunkTranslator();
     const response = await undiciRequest(url, { dispatcher: agent, method: 'POST', headers: json ? jsonHeaders : headers, body, signal });
     if (response.statusCode < 200 || response.statusCode >= 300) {
       const text = await response.body.text();
@@ -83,7 +84,7 @@ export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIB
     }
     const closing = translator.end();
     if (closing === undefined) throw new GatewayError('upstream_error', 'The upstream ended the answer before finishing it.');
-    return closing;
+    yield* closing;
   }
 
   async function* stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
@@ -95,27 +96,18 @@ export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIB
       delete payload['stream_options'];
     }
     const body = JSON.stringify(payload);
-    for (let attemptNumber = 0; ; attemptNumber++) {
-      const translator = createOpenAIChunkTranslator();
-      try {
-        const closing = yield* attempt(body, json, translator, signal);
-        for (const part of closing) yield part;
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        if (isRetryableOpenAIError(error) && attemptNumber < maxRetries && !translator.producedOutput) {
-          const retryAfter = error instanceof UpstreamHttpError ? error.retryAfter : undefined;
-          const delay = retryDelayMs(attemptNumber, retryAfter, { baseDelayMs: retryBaseDelayMs, maxDelayMs: retryMaxDelayMs });
-          log?.warn({ attempt: attemptNumber + 1, delayMs: delay, error: describe(error) }, 'openai upstream failed, retrying');
-          if (await waitUnlessAborted(delay, signal)) continue;
-          return;
-        }
-        const gatewayError = fromOpenAIUpstreamError(error);
-        log?.warn({ code: gatewayError.code, status: gatewayError.status, error: describe(error) }, 'openai upstream failed');
-        yield { type: 'error', error: gatewayError.toJSON() };
-        return;
-      }
-    }
+    yield* retryBeforeOutput(() => attempt(body, json, signal), {
+      signal,
+      log,
+      label: 'openai upstream',
+      maxRetries,
+      baseDelayMs: retryBaseDelayMs,
+      maxDelayMs: retryMaxDelayMs,
+      retryable: isRetryableOpenAIError,
+      retryAfter: (error) => (error instanceof UpstreamHttpError ? error.retryAfter : undefined),
+      toGatewayError: fromOpenAIUpstreamError,
+      describe,
+    });
   }
 
   return { name: 'openai', models: () => models, stream, close: () => agent.close() };

@@ -1,7 +1,5 @@
 import { GatewayError } from '@llm-gateway/shared';
-
-/** Statuses where the same request can succeed a moment later. 429 goes back to the client. */
-const RETRYABLE_STATUSES = new Set([408, 409, 500, 502, 503, 504, 529]);
+import { fromUpstreamStatus, isRetryableStatus } from '../upstream/upstream-status.ts';
 
 /** A failed answer of the OpenAI-compatible upstream, before it is mapped for the client. */
 export class UpstreamHttpError extends Error {
@@ -19,7 +17,7 @@ export class UpstreamHttpError extends Error {
   }
 
   get retryable(): boolean {
-    return RETRYABLE_STATUSES.has(this.status);
+    return isRetryableStatus(this.status);
   }
 }
 
@@ -36,10 +34,7 @@ export function errorDetail(text: string): string {
   return text.slice(0, 200) || 'no details';
 }
 
-/**
- * An upstream failure as the client's error: 400→400, 401/403→401/403, 404→404, 413→413,
- * 429→429 with `retry-after`, 529/503 overload→503, other failures→502.
- */
+/** An upstream failure as the client's error ({@link fromUpstreamStatus}). */
 export function fromOpenAIUpstreamError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof SyntaxError) {
@@ -48,30 +43,12 @@ export function fromOpenAIUpstreamError(error: unknown): GatewayError {
   if (!(error instanceof UpstreamHttpError)) {
     return new GatewayError('upstream_error', 'Could not reach the OpenAI-compatible upstream.', { cause: error });
   }
-  const { detail, retryAfter } = error;
-  const withRetry = retryAfter === undefined ? { cause: error } : { cause: error, retryAfter };
-  switch (error.status) {
-    case 400:
-    case 422:
-      if (/context[_ ]length|maximum context|too many tokens/i.test(detail)) {
-        return new GatewayError('context_length_exceeded', detail, { param: 'messages', cause: error });
-      }
-      return new GatewayError('invalid_value', detail, { cause: error });
-    case 401:
-      return new GatewayError('invalid_api_key', `The upstream refused the gateway's credentials: ${detail}`, { cause: error });
-    case 403:
-      return new GatewayError('permission_denied', `The upstream denied the request: ${detail}`, { cause: error });
-    case 404:
-      return new GatewayError('model_not_found', `Not found upstream: ${detail}`, { param: 'model', cause: error });
-    case 413:
-      return new GatewayError('request_too_large', detail, { cause: error });
-    case 429:
-      return new GatewayError('rate_limit_exceeded', `The upstream is rate limiting: ${detail}`, withRetry);
-    case 529:
-      return new GatewayError('overloaded', `The upstream is overloaded: ${detail}`, withRetry);
-    default:
-      return new GatewayError('upstream_error', `The upstream failed (${error.status}): ${detail}`, { cause: error });
-  }
+  return fromUpstreamStatus(error.status, error.detail, {
+    upstream: 'The upstream',
+    contextTooLong: /context[_ ]length|maximum context|too many tokens/i,
+    retryAfter: error.retryAfter,
+    cause: error,
+  });
 }
 
 /** Connection failures and retryable statuses; never an abort. */

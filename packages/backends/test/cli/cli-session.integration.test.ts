@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamPart } from '@llm-gateway/shared';
-import { collectAnswer, type BackendSession } from '../../src/index.ts';
+import { collectAnswer, type StreamPart } from '@llm-gateway/shared';
+import type { BackendSession } from '../../src/index.ts';
 import { promptBodies, startCliHarness, userRequest, type CliHarness } from './cli-harness.ts';
 
 const never = () => new AbortController().signal;

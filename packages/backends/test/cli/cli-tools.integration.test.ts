@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatRequest, StreamPart, ToolDefinition } from '@llm-gateway/shared';
-import { collectAnswer, type BackendSession } from '../../src/index.ts';
+import { collectAnswer, type ChatMessage, type ChatRequest, type StreamPart, type ToolDefinition } from '@llm-gateway/shared';
+import type { BackendSession } from '../../src/index.ts';
 import { startCliHarness, type CliHarness } from './cli-harness.ts';
 
 const never = () => new AbortController().signal;

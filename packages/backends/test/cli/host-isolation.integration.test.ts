@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '@llm-gateway/shared';
-import { collectAnswer, resolveCliSandbox, type BackendSession, type CliBackend } from '../../src/index.ts';
+import { collectAnswer, type ChatMessage } from '@llm-gateway/shared';
+import { resolveCliSandbox, type BackendSession, type CliBackend } from '../../src/index.ts';
 import { resolveCliCommand } from '../../src/cli/cli-command.ts';
 import { cliArguments, cliEnvironment } from '../../src/cli/cli-environment.ts';
 import { spawnPipeHost } from '../../src/cli/pipe-host.ts';

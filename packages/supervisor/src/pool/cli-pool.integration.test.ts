@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectAnswer, createCliBackend, type CliBackendOptions } from '@llm-gateway/backends';
-import { GatewayError, type ChatRequest } from '@llm-gateway/shared';
+import { createCliBackend, type CliBackendOptions } from '@llm-gateway/backends';
+import { collectAnswer, GatewayError, type ChatRequest } from '@llm-gateway/shared';
 import { startFakeAnthropic, type FakeAnthropic } from '@llm-gateway/testkit';
-import { SessionPool, type SessionPoolOptions } from './session-pool.ts';
+import type { SessionPoolOptions } from './session-pool-options.ts';
+import { SessionPool } from './session-pool.ts';
 
 /** The pool driving real `claude` processes against the fake Anthropic API. */
 let fake: FakeAnthropic;

@@ -18,29 +18,16 @@ export interface SessionLease {
   release(outcome: JobOutcome): void;
 }
 
-/**
- * The lease of one pooled session; later releases are ignored. A class rather than an object of
- * closures: under tsx (keepNames) every named closure costs an `Object.defineProperty` per request.
- */
-export class PoolLease implements SessionLease {
-  #released = false;
-
-  constructor(
-    private readonly entry: PooledSession,
-    private readonly onRelease: (entry: PooledSession, outcome: JobOutcome) => void,
-  ) {}
-
-  get id(): string {
-    return this.entry.id;
-  }
-
-  get session(): BackendSession {
-    return this.entry.session;
-  }
-
-  release(outcome: JobOutcome): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.onRelease(this.entry, outcome);
-  }
+/** The lease of one pooled session; releases after the first are ignored. */
+export function createPoolLease(entry: PooledSession, onRelease: (entry: PooledSession, outcome: JobOutcome) => void): SessionLease {
+  let released = false;
+  return {
+    id: entry.id,
+    session: entry.session,
+    release: (outcome) => {
+      if (released) return;
+      released = true;
+      onRelease(entry, outcome);
+    },
+  };
 }

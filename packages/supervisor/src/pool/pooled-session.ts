@@ -1,5 +1,5 @@
-import type { BackendSession } from '@llm-gateway/backends';
-import type { BackendName, SessionInfo } from '@llm-gateway/shared';
+import type { BackendSession, SessionBackend } from '@llm-gateway/backends';
+import { randomId, type BackendName, type Logger, type SessionInfo } from '@llm-gateway/shared';
 import type { SessionFinalStatus } from '../session/session-state.ts';
 
 /** The pool's record of one session. */
@@ -17,8 +17,8 @@ export interface PooledSession {
   disposeExit: () => void;
 }
 
-/** The record of a session just created; the pool sets `disposeExit` once it listens for the exit. */
-export function newPooledSession(id: string, session: BackendSession, overflow: boolean): PooledSession {
+/** The record of a session just created; `disposeExit` is set once the exit is listened for. */
+function newPooledSession(id: string, session: BackendSession, overflow: boolean): PooledSession {
   return {
     id,
     session,
@@ -30,6 +30,18 @@ export function newPooledSession(id: string, session: BackendSession, overflow: 
     pinging: false,
     disposeExit: () => {},
   };
+}
+
+/**
+ * A new session of `backend` and the pool's record of it, not started yet; `onExit` hears when it
+ * ends by itself until `disposeExit`. Its log lines carry its id.
+ */
+export function createPooledSession(backend: SessionBackend, overflow: boolean, log: Logger | undefined, onExit: (reason: string) => void): PooledSession {
+  const id = `${backend.name}-${randomId(8)}`;
+  const sessionLog = log?.child({ sessionId: id });
+  const entry = newPooledSession(id, backend.createSession({ id, ...(sessionLog ? { log: sessionLog } : {}) }), overflow);
+  entry.disposeExit = entry.session.onExit(onExit);
+  return entry;
 }
 
 /** A session as `GET /sessions` lists it. */

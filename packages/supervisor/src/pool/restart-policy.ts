@@ -1,3 +1,4 @@
+import { GatewayError } from '@llm-gateway/shared';
 import { backoffDelay } from './timeouts.ts';
 
 /**
@@ -47,5 +48,17 @@ export class RestartPolicy {
 
   delayMs(): number {
     return backoffDelay(this.#failures - 1, this.#initialMs, this.#maxMs);
+  }
+
+  /**
+   * Why `backend` can serve no job now: its last start or session failed and no live session is
+   * left (`anyLive` false). The client is told when the next start is due.
+   */
+  unavailableError(backend: string, anyLive: boolean): GatewayError | undefined {
+    const lastError = this.lastError;
+    if (lastError === undefined || anyLive) return undefined;
+    return new GatewayError('backend_unavailable', `The ${backend} backend has no working session: ${lastError}`, {
+      retryAfter: Math.max(1, Math.ceil(this.delayMs() / 1000)),
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '@llm-gateway/shared';
-import { SessionPool, type SessionPoolOptions } from './session-pool.ts';
+import type { SessionPoolOptions } from './session-pool-options.ts';
+import { SessionPool } from './session-pool.ts';
 import { createFakeSessionBackend, type FakeSessionBackendOptions } from './fake-session-backend.ts';
 
 const flush = () => vi.advanceTimersByTimeAsync(0);

@@ -5,7 +5,7 @@ import type { SessionPool } from './session-pool.ts';
 
 /**
  * The knobs of a {@link SessionPool}, each with its environment variable and default. Kept apart
- * from the pool so its file is about behaviour; the defaults themselves sit in the pool's constructor.
+ * from the pool, defaults included ({@link poolSettings}), so its file is about a session's life.
  */
 export interface SessionPoolOptions {
   backend: SessionBackend;
@@ -34,6 +34,24 @@ export interface SessionPoolOptions {
   log?: Logger;
   /** Called after any session changes status (metrics, cluster registry). */
   onChange?: () => void;
+}
+
+/** The options of a {@link SessionPool} with every default filled in. */
+export type PoolSettings = Required<Omit<SessionPoolOptions, 'backend' | 'log' | 'onChange'>>;
+
+/** Fills in the defaults documented on {@link SessionPoolOptions}. */
+export function poolSettings(options: SessionPoolOptions): PoolSettings {
+  return {
+    size: options.size ?? 2,
+    maxOverflow: options.maxOverflow ?? 2,
+    keepAliveIntervalMs: options.keepAliveIntervalMs ?? 300_000,
+    sessionMaxRequests: options.sessionMaxRequests ?? 100,
+    supervisorId: options.supervisorId ?? 'local',
+    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    checkTimeoutMs: options.checkTimeoutMs ?? 10_000,
+    restartBackoff: options.restartBackoff ?? { initialMs: 1_000, maxMs: 60_000 },
+    toolResultTimeoutMs: options.toolResultTimeoutMs ?? 60_000,
+  };
 }
 
 /** How {@link SessionPool.acquire} waits. */

@@ -1,18 +1,16 @@
-import { GatewayError, randomId, type Logger, type SessionInfo } from '@llm-gateway/shared';
+import { GatewayError, type Logger, type SessionInfo } from '@llm-gateway/shared';
 import type { SessionBackend } from '@llm-gateway/backends';
 import { transition, type SessionEvent } from '../session/session-state.ts';
 import { KeepAlive } from './keep-alive.ts';
-import { listSessionInfo, newPooledSession, type PooledSession } from './pooled-session.ts';
-import { PoolLease, type JobOutcome, type SessionLease } from './pool-lease.ts';
+import { createPooledSession, listSessionInfo, type PooledSession } from './pooled-session.ts';
+import { createPoolLease, type JobOutcome, type SessionLease } from './pool-lease.ts';
 import { RestartPolicy } from './restart-policy.ts';
-import { findReady, hasLive, hasStarted, overflowOutlook, pruneFailed, type OverflowOutlook } from './session-census.ts';
-import { CANCELLED_RESET_TIMEOUT_MS, type AcquireOptions, type SessionPoolOptions } from './session-pool-options.ts';
-import { timeoutSignal, withTimeout } from './timeouts.ts';
+import { findReady, hasLive, hasStarted, isLive, overflowOutlook, pruneFailed } from './session-census.ts';
+import { CANCELLED_RESET_TIMEOUT_MS, poolSettings, type AcquireOptions, type PoolSettings, type SessionPoolOptions } from './session-pool-options.ts';
+import { startWithin, withTimeout } from './timeouts.ts';
 import { WaiterQueue } from './waiter-queue.ts';
 import { WarmRefill } from './warm-refill.ts';
 import { ParkedTurns } from './parked-turns.ts';
-
-export type { AcquireOptions, SessionLease, SessionPoolOptions };
 
 /**
  * Keeps `size` warm sessions of one backend: pre-warms them, hands each to one job at a time,
@@ -21,12 +19,7 @@ export type { AcquireOptions, SessionLease, SessionPoolOptions };
  */
 export class SessionPool {
   readonly #backend: SessionBackend;
-  readonly #size: number;
-  readonly #maxOverflow: number;
-  readonly #sessionMaxRequests: number;
-  readonly #supervisorId: string;
-  readonly #startTimeoutMs: number;
-  readonly #checkTimeoutMs: number;
+  readonly #settings: PoolSettings;
   readonly #restarts: RestartPolicy;
   readonly #log: Logger | undefined;
   readonly #onChange: (() => void) | undefined;
@@ -35,35 +28,29 @@ export class SessionPool {
   readonly #keepAlive: KeepAlive;
   readonly #refill: WarmRefill;
   readonly #parked: ParkedTurns;
-  readonly #parkingOn: boolean;
   #closed = false;
 
   constructor(options: SessionPoolOptions) {
     this.#backend = options.backend;
-    this.#size = options.size ?? 2;
-    this.#maxOverflow = options.maxOverflow ?? 2;
-    this.#sessionMaxRequests = options.sessionMaxRequests ?? 100;
-    this.#supervisorId = options.supervisorId ?? 'local';
-    this.#startTimeoutMs = options.startTimeoutMs ?? 30_000;
-    this.#checkTimeoutMs = options.checkTimeoutMs ?? 10_000;
-    this.#restarts = new RestartPolicy(options.restartBackoff ?? { initialMs: 1_000, maxMs: 60_000 });
+    const settings = (this.#settings = poolSettings(options));
+    this.#restarts = new RestartPolicy(settings.restartBackoff);
     this.#log = options.log;
     this.#onChange = options.onChange;
-    const toolResultTimeoutMs = options.toolResultTimeoutMs ?? 60_000;
-    this.#parkingOn = toolResultTimeoutMs > 0;
-    this.#parked = new ParkedTurns(toolResultTimeoutMs, (entry) => this.#onParkExpired(entry));
-    this.#refill = new WarmRefill({
-      size: this.#size,
-      sessions: this.#sessions,
-      restarts: this.#restarts,
-      spawnWarm: () => this.#spawn(false),
-    });
+    this.#parked = new ParkedTurns(settings.toolResultTimeoutMs, (entry) => this.#onParkExpired(entry));
+    this.#refill = new WarmRefill({ size: settings.size, sessions: this.#sessions, restarts: this.#restarts, spawnWarm: () => this.#spawn(false) });
     this.#keepAlive = new KeepAlive({
       sessions: this.#sessions,
-      intervalMs: options.keepAliveIntervalMs ?? 300_000,
-      timeoutMs: this.#checkTimeoutMs,
-      onAlive: (entry) => this.#onPingAnswered(entry),
-      onDead: (entry, error) => this.#onPingFailed(entry, error),
+      intervalMs: settings.keepAliveIntervalMs,
+      timeoutMs: settings.checkTimeoutMs,
+      onAlive: (entry) => {
+        this.#restarts.recordSuccess();
+        if (entry.status === 'ready') this.#offer(entry);
+      },
+      onDead: (entry, error) => {
+        this.#log?.warn({ sessionId: entry.id, error: String(error) }, 'keep-alive failed: replacing the session');
+        this.#apply(entry, 'ping-failed');
+        this.#recycle(entry, true);
+      },
     });
   }
 
@@ -87,7 +74,8 @@ export class SessionPool {
     const unavailable = this.#unavailableError();
     if (unavailable) return Promise.reject(unavailable);
     // `+ 1`: this job would be one more waiter.
-    if (options?.failFastWhenExhausted && this.#overflowOutlook(this.#waiters.length + 1) === 'exhausted') {
+    const outlook = options?.failFastWhenExhausted ? overflowOutlook(this.#sessions, this.#waiters.length + 1, this.#settings.maxOverflow, this.#restarts.healthy) : undefined;
+    if (outlook === 'exhausted') {
       return Promise.reject(new GatewayError('overloaded', `Every ${this.#backend.name} session is busy.`, { retryAfter: 1 }));
     }
     return new Promise<SessionLease>((resolve, reject) => {
@@ -105,12 +93,12 @@ export class SessionPool {
     const entry = this.#parked.claim(answeredCallIds);
     if (!entry || entry.status !== 'parked') return undefined;
     this.#apply(entry, 'park-claimed');
-    return new PoolLease(entry, this.#onRelease);
+    return createPoolLease(entry, this.#onRelease);
   }
 
   /** Every session, as `GET /sessions` lists them. */
   sessions(): SessionInfo[] {
-    return listSessionInfo(this.#sessions, this.#backend.name, this.#supervisorId);
+    return listSessionInfo(this.#sessions, this.#backend.name, this.#settings.supervisorId);
   }
 
   /** Why no job can run now, or undefined when one can (or soon will). */
@@ -142,17 +130,17 @@ export class SessionPool {
   }
 
   #unavailableError(): GatewayError | undefined {
-    const lastError = this.#restarts.lastError;
-    if (lastError === undefined || hasLive(this.#sessions)) return undefined;
-    return new GatewayError('backend_unavailable', `The ${this.#backend.name} backend has no working session: ${lastError}`, {
-      retryAfter: Math.max(1, Math.ceil(this.#restarts.delayMs() / 1000)),
-    });
+    return this.#restarts.unavailableError(this.#backend.name, hasLive(this.#sessions));
   }
 
+  /** Every status change of a session goes through here, checked by the state machine. */
   #apply(entry: PooledSession, event: SessionEvent): void {
     const next = transition(entry.status, event);
     if (next === null) {
-      this.#log?.warn({ sessionId: entry.id, status: entry.status, event }, 'session event ignored in this status');
+      // A bug (see `transition`): a session that should not get this event is not trusted with
+      // another job. One on its way out already needs nothing more.
+      this.#log?.error({ sessionId: entry.id, status: entry.status, event }, 'session event not allowed in this status');
+      if (isLive(entry)) this.#recycle(entry, true);
       return;
     }
     entry.status = next;
@@ -161,20 +149,13 @@ export class SessionPool {
   }
 
   #spawn(overflow: boolean): void {
-    const id = `${this.#backend.name}-${randomId(8)}`;
-    const log = this.#log?.child({ sessionId: id });
-    const session = this.#backend.createSession({ id, ...(log ? { log } : {}) });
-    const entry = newPooledSession(id, session, overflow);
-    entry.disposeExit = session.onExit((reason) => this.#onExit(entry, reason));
-    this.#sessions.set(id, entry);
+    const entry = createPooledSession(this.#backend, overflow, this.#log, (reason) => this.#onExit(entry, reason));
+    this.#sessions.set(entry.id, entry);
     this.#onChange?.();
-    const deadline = timeoutSignal(this.#startTimeoutMs, () => new Error(`not ready within ${this.#startTimeoutMs} ms`));
-    withTimeout(session.start(deadline.signal), this.#startTimeoutMs, `not ready within ${this.#startTimeoutMs} ms`)
-      .then(
-        () => this.#onStarted(entry),
-        (error: unknown) => this.#onStartFailed(entry, error),
-      )
-      .finally(deadline.clear);
+    startWithin((signal) => entry.session.start(signal), this.#settings.startTimeoutMs).then(
+      () => this.#onStarted(entry),
+      (error: unknown) => this.#onStartFailed(entry, error),
+    );
   }
 
   #onStarted(entry: PooledSession): void {
@@ -190,44 +171,33 @@ export class SessionPool {
     if (entry.status !== 'starting') return;
     const message = error instanceof Error ? error.message : String(error);
     this.#log?.error({ sessionId: entry.id, error: message }, 'session failed to start');
-    entry.error = message;
-    this.#restarts.recordFailure(message);
-    this.#apply(entry, 'start-failed');
     entry.disposeExit();
     void entry.session.stop().catch(() => {});
-    this.#afterLoss();
+    this.#lose(entry, message, 'start-failed');
   }
 
   #onExit(entry: PooledSession, reason: string): void {
     entry.disposeExit();
     this.#parked.forget(entry);
-    if (entry.status === 'stopping' || entry.status === 'stopped' || entry.status === 'failed') {
-      this.#apply(entry, 'session-exited');
-      return;
-    }
+    if (!isLive(entry)) return this.#apply(entry, 'session-exited'); // on its way out: nothing to replace
     this.#log?.warn({ sessionId: entry.id, status: entry.status, reason }, 'session exited unexpectedly');
-    entry.error = `exited: ${reason}`;
-    this.#restarts.recordFailure(entry.error);
-    this.#apply(entry, 'session-exited');
-    this.#afterLoss();
+    this.#lose(entry, `exited: ${reason}`, 'session-exited');
   }
 
-  /** After a session is lost: fail waiters if nothing can serve them, then replace it. */
-  #afterLoss(): void {
-    pruneFailed(this.#sessions, this.#size);
+  /** A session failed (`error`): it counts against restarts, waiters fail if nothing can serve them, and it is replaced. */
+  #lose(entry: PooledSession, error: string, event: SessionEvent): void {
+    entry.error = error;
+    this.#restarts.recordFailure(error);
+    this.#apply(entry, event);
+    pruneFailed(this.#sessions, this.#settings.size);
     const unavailable = this.#unavailableError();
     if (unavailable) this.#waiters.rejectAll(unavailable);
     this.#refill.topUp();
   }
 
-  /** One count serves both questions: may an overflow session start, and must a job wait for a busy one. */
-  #overflowOutlook(waiting: number): OverflowOutlook {
-    return overflowOutlook(this.#sessions, waiting, this.#maxOverflow, this.#restarts.healthy);
-  }
-
   /** Starts a cold session when the waiting jobs outnumber the sessions about to come free. */
   #startOverflowIfNeeded(): void {
-    if (this.#overflowOutlook(this.#waiters.length) === 'overflow-allowed') {
+    if (overflowOutlook(this.#sessions, this.#waiters.length, this.#settings.maxOverflow, this.#restarts.healthy) === 'overflow-allowed') {
       this.#log?.info({ waiting: this.#waiters.length }, 'every session is busy: starting an overflow session');
       this.#spawn(true);
     }
@@ -245,7 +215,7 @@ export class SessionPool {
 
   #lease(entry: PooledSession): SessionLease {
     this.#apply(entry, 'job-assigned');
-    return new PoolLease(entry, this.#onRelease);
+    return createPoolLease(entry, this.#onRelease);
   }
 
   // One function for every lease this pool hands out.
@@ -263,7 +233,7 @@ export class SessionPool {
       return;
     }
     if (outcome === 'succeeded') this.#restarts.recordSuccess();
-    const parkedCalls = outcome === 'succeeded' && this.#parkingOn ? (entry.session.parkedCalls?.() ?? []) : [];
+    const parkedCalls = outcome === 'succeeded' && this.#settings.toolResultTimeoutMs > 0 ? (entry.session.parkedCalls?.() ?? []) : [];
     if (parkedCalls.length > 0) {
       // Leased to the conversation: only the follow-up with these results gets it (or the timeout).
       this.#apply(entry, 'job-parked');
@@ -271,12 +241,12 @@ export class SessionPool {
       this.#startOverflowIfNeeded();
       return;
     }
-    if (entry.requests >= this.#sessionMaxRequests) {
+    if (entry.requests >= this.#settings.sessionMaxRequests) {
       this.#recycle(entry, true);
       return;
     }
     this.#apply(entry, outcome === 'succeeded' ? 'job-succeeded' : 'job-cancelled');
-    this.#reset(entry, outcome === 'succeeded' ? this.#checkTimeoutMs : Math.min(this.#checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS));
+    this.#reset(entry, outcome === 'succeeded' ? this.#settings.checkTimeoutMs : Math.min(this.#settings.checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS));
   }
 
   /** The client's tool results never came: the parked turn is interrupted and the session reset. */
@@ -284,7 +254,7 @@ export class SessionPool {
     if (entry.status !== 'parked') return;
     this.#log?.info({ sessionId: entry.id }, 'no tool results within the timeout: resetting the parked session');
     this.#apply(entry, 'park-expired');
-    this.#reset(entry, Math.min(this.#checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS));
+    this.#reset(entry, Math.min(this.#settings.checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS));
   }
 
   /** Resets a session (status `resetting`) and offers it again, or recycles it when the reset fails. */
@@ -317,7 +287,7 @@ export class SessionPool {
     if (entry.status !== 'stopping') this.#apply(entry, 'stop-requested');
     entry.disposeExit();
     try {
-      await withTimeout(entry.session.stop(), this.#checkTimeoutMs, 'stop timed out');
+      await withTimeout(entry.session.stop(), this.#settings.checkTimeoutMs, 'stop timed out');
     } catch (error) {
       this.#log?.error({ sessionId: entry.id, error: String(error) }, 'session did not stop cleanly');
     }
@@ -325,16 +295,4 @@ export class SessionPool {
     else this.#sessions.delete(entry.id);
     this.#onChange?.();
   }
-
-  #onPingAnswered(entry: PooledSession): void {
-    this.#restarts.recordSuccess();
-    if (entry.status === 'ready') this.#offer(entry);
-  }
-
-  #onPingFailed(entry: PooledSession, error: unknown): void {
-    this.#log?.warn({ sessionId: entry.id, error: String(error) }, 'keep-alive failed: replacing the session');
-    this.#apply(entry, 'ping-failed');
-    this.#recycle(entry, true);
-  }
 }
-

@@ -17,6 +17,16 @@ export function timeoutSignal(ms: number, reason: () => unknown): { signal: Abor
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
+/**
+ * Starts `start` with a signal that aborts after `ms`, and rejects then even if the start ignores
+ * its signal: a session that hangs while starting must not hold its slot.
+ */
+export function startWithin(start: (signal: AbortSignal) => Promise<void>, ms: number): Promise<void> {
+  const message = `not ready within ${ms} ms`;
+  const deadline = timeoutSignal(ms, () => new Error(message));
+  return withTimeout(start(deadline.signal), ms, message).finally(deadline.clear);
+}
+
 /** Exponential backoff: 0 with no failures, then initial, 2×initial, … up to max. */
 export function backoffDelay(failures: number, initialMs: number, maxMs: number): number {
   if (failures <= 0) return 0;

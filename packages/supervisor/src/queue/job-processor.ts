@@ -3,7 +3,7 @@ import { ERROR_CODES, GatewayError, isTerminalEvent, type JobEvent, type Logger 
 import type { Supervisor } from '../supervisor.ts';
 import type { CancelRegistry } from './cancel-registry.ts';
 import { EventBatcher } from './event-batcher.ts';
-import { isCompletionJob } from './protocol.ts';
+import { isCompletionJob } from '@llm-gateway/shared/redis';
 import { ReplyPublisher } from './reply-publisher.ts';
 
 export interface JobProcessorOptions {

@@ -4,9 +4,8 @@ import { Redis } from 'ioredis';
 import { completionId, createLogger, loadConfig, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
 import { testRedisUrl, uniquePrefix } from '@llm-gateway/testkit';
 import { createSupervisor, type Supervisor } from '../supervisor.ts';
-import { decodeReplyMessage, QUEUE_NAME, redisKeys } from './protocol.ts';
+import { decodeReplyMessage, QUEUE_NAME, readSupervisorRecords, redisKeys, startRegistryHeartbeat } from '@llm-gateway/shared/redis';
 import { splitConcurrency, startQueueConsumer, type QueueConsumer } from './queue-consumer.ts';
-import { readSupervisorRecords, startRegistryHeartbeat } from './registry.ts';
 
 const log = createLogger({ level: 'silent' });
 
@@ -121,7 +120,7 @@ describe('the supervisor registry', () => {
         redis: dying,
         keys,
         intervalMs: 100,
-        record: () => ({ id: 'dying', backend: 'mock', host: 'h', pid: 1, startedAt: '', heartbeatAt: '', ok: true, running: 0, concurrency: 1, sessions: [] }),
+        record: () => ({ id: 'dying', backend: 'mock', host: 'h', pid: 1, startedAt: '', heartbeatAt: '', ok: true, running: 0, accepting: true, concurrency: 1, sessions: [] }),
       });
       await heartbeat.beat();
       expect((await readSupervisorRecords(reader, keys)).map((record) => record.id)).toEqual(['dying']);

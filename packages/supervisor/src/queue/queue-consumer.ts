@@ -5,9 +5,14 @@ import type { Supervisor } from '../supervisor.ts';
 import { CancelRegistry } from './cancel-registry.ts';
 import { JobIntake } from './job-intake.ts';
 import { createJobProcessor } from './job-processor.ts';
-import { QUEUE_NAME, redisKeys, type SupervisorRecord } from './protocol.ts';
-import { closeRedisConnection, createRedisConnection } from './redis-connection.ts';
-import { startRegistryHeartbeat } from './registry.ts';
+import {
+  QUEUE_NAME,
+  closeRedisConnection,
+  createRedisConnection,
+  redisKeys,
+  startRegistryHeartbeat,
+  type SupervisorRecord,
+} from '@llm-gateway/shared/redis';
 
 export interface QueueConsumerOptions {
   supervisor: Supervisor;

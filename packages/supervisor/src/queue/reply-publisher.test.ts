@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '@llm-gateway/shared';
-import { decodeReplyMessage, encodeReplyMessage, redisKeys, type ReplyBatch } from './protocol.ts';
+import { decodeReplyMessage, redisKeys, type ReplyBatch } from '@llm-gateway/shared/redis';
 import { ReplyPublisher } from './reply-publisher.ts';
 
 const batch = (job: string, text: string): ReplyBatch => ({ job, attempt: 1, events: [{ type: 'text-delta', text } satisfies JobEvent] });
@@ -33,26 +33,5 @@ describe('ReplyPublisher', () => {
     await Promise.all(first);
     const failed = publisher.send(a, batch('3', 'z'));
     await expect(failed).rejects.toThrow('redis gone');
-  });
-
-  it('sends one batch per message to an API replica from before reply lists (its channel has no marker)', async () => {
-    const published: string[] = [];
-    const publisher = new ReplyPublisher({ publish: async (_channel, message) => void published.push(message) });
-    const older = 'test:reply:older-replica';
-    await Promise.all([publisher.send(older, batch('1', 'x')), publisher.send(older, batch('2', 'y'))]);
-    expect(published.map((message) => JSON.parse(message))).toEqual([batch('1', 'x'), batch('2', 'y')]);
-  });
-});
-
-describe('reply messages', () => {
-  it('keep a lone batch in the single-batch shape older API replicas read', () => {
-    expect(JSON.parse(encodeReplyMessage([batch('1', 'x')]))).toEqual(batch('1', 'x'));
-  });
-
-  it('decode one batch or a list, leaving out what is not a batch', () => {
-    expect(decodeReplyMessage(JSON.stringify(batch('1', 'x')))).toEqual([batch('1', 'x')]);
-    expect(decodeReplyMessage(JSON.stringify([batch('1', 'x'), { job: 2 }, batch('3', 'z')]))).toEqual([batch('1', 'x'), batch('3', 'z')]);
-    expect(decodeReplyMessage('not json')).toEqual([]);
-    expect(decodeReplyMessage('42')).toEqual([]);
   });
 });

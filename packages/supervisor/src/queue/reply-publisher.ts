@@ -1,5 +1,4 @@
-import { encodeReplyMessage, readsReplyLists, type ReplyBatch } from './protocol.ts';
-import { TurnBatcher } from './turn-batcher.ts';
+import { encodeReplyMessage, TurnBatcher, type ReplyBatch } from '@llm-gateway/shared/redis';
 
 export interface ReplyPublisherOptions {
   /** Publishes one message on a reply channel (Redis PUBLISH). */
@@ -15,8 +14,7 @@ export interface ReplyPublisherOptions {
  * and a message in the API.
  *
  * Each job sends its next batch only after the previous one settled (`EventBatcher`), so one
- * message never holds two batches of a job and a job's batches arrive in order. Only channels whose
- * replica reads lists get them ({@link readsReplyLists}); others get one batch per message.
+ * message never holds two batches of a job and a job's batches arrive in order.
  */
 export class ReplyPublisher {
   readonly #publish: (channel: string, message: string) => Promise<unknown>;
@@ -31,8 +29,6 @@ export class ReplyPublisher {
 
   /** Resolves once the message holding `batch` was published; rejects when it could not be. */
   send(channel: string, batch: ReplyBatch): Promise<void> {
-    // An API replica from before reply lists: one batch per message, at once.
-    if (!readsReplyLists(channel)) return this.#publish(channel, encodeReplyMessage([batch])).then(() => undefined);
     let batcher = this.#pending.get(channel);
     if (batcher === undefined) {
       const own: TurnBatcher<ReplyBatch> = new TurnBatcher<ReplyBatch>({

@@ -71,7 +71,8 @@ const TRANSITIONS: Record<SessionFinalStatus, Partial<Record<SessionEvent, Sessi
 
 /**
  * The next status of a session after `event`, or `null` when the event is not allowed in that
- * status (the pool treats that as a bug and recycles the session).
+ * status: the pool treats that as a bug, logs it and recycles the session (one already failed or
+ * stopping is left to end).
  */
 export function transition(status: SessionFinalStatus, event: SessionEvent): SessionFinalStatus | null {
   return TRANSITIONS[status][event] ?? null;

@@ -21,7 +21,7 @@ import {
   redisKeys,
   TurnBatcher,
   type SupervisorRecord,
-} from '@llm-gateway/supervisor';
+} from '@llm-gateway/shared/redis';
 import { JobInbox } from './job-inbox.ts';
 import { QueueAdmission } from './queue-admission.ts';
 import { ReplyRouter } from './reply-router.ts';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { GatewayError, type Logger } from '@llm-gateway/shared';
-import { decodeReplyMessage } from '@llm-gateway/supervisor';
+import { decodeReplyMessage } from '@llm-gateway/shared/redis';
 import type { JobInbox } from './job-inbox.ts';
 
 export interface ReplyRouterOptions {

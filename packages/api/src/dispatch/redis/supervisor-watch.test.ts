@@ -1,18 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SupervisorRecord } from '@llm-gateway/supervisor';
+import type { SupervisorRecord } from '@llm-gateway/shared/redis';
 import { SupervisorWatch } from './supervisor-watch.ts';
 
-const record = (id: string, accepting: boolean | undefined, reason?: string): SupervisorRecord => ({
+const record = (id: string, accepting: boolean, reason?: string): SupervisorRecord => ({
   id,
   backend: 'cli',
   host: 'h',
   pid: 1,
   startedAt: '',
   heartbeatAt: '',
-  ok: accepting !== false,
+  ok: accepting,
   ...(reason ? { reason } : {}),
   running: 0,
-  ...(accepting === undefined ? {} : { accepting }),
+  accepting,
   concurrency: 2,
   sessions: [],
 });
@@ -30,7 +30,7 @@ describe('SupervisorWatch', () => {
     records = [record('sup-1', false, 'The cli backend has no working session: not logged in.'), record('sup-2', false)];
     await watch.sample();
     expect(watch.refusal).toBe('No supervisor can take jobs now (sup-1: The cli backend has no working session: not logged in.; sup-2: not taking jobs).');
-    records = [record('sup-1', false), record('sup-3', undefined)]; // a supervisor from before the field
+    records = [record('sup-1', false), record('sup-3', true)];
     await watch.sample();
     expect(watch.refusal).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import type { SupervisorRecord } from '@llm-gateway/supervisor';
+import type { SupervisorRecord } from '@llm-gateway/shared/redis';
 
 export interface SupervisorWatchOptions {
   /** Reads the live supervisors' registry records (a Redis round trip). */
@@ -52,7 +52,7 @@ export class SupervisorWatch {
 }
 
 function refusalOf(records: readonly SupervisorRecord[]): string | undefined {
-  if (records.length === 0 || records.some((record) => record.accepting !== false)) return undefined;
+  if (records.length === 0 || records.some((record) => record.accepting)) return undefined;
   const reasons = records.map((record) => `${record.id}: ${record.reason ?? 'not taking jobs'}`);
   return `No supervisor can take jobs now (${reasons.join('; ')}).`;
 }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@llm-gateway/shared';
+import type { Logger } from '../logger.ts';
 import type { RedisKeys, SupervisorRecord } from './protocol.ts';
 
 /** A registry entry lives this many heartbeats: a dead supervisor vanishes within them. */

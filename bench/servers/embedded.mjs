@@ -1,8 +1,9 @@
-import { createLogger, loadConfig } from '@llm-gateway/shared';
-import { createGateway } from '../../packages/api/src/gateway.ts';
-import { startServer } from '@llm-gateway/shared';
+// The embedded gateway (API + supervisor, in-process dispatcher) as `pnpm start` runs it: plain
+// node on the compiled packages (packages/*/dist), so the hot path measured is production's and
+// not tsx's (whose keepNames adds a defineProperty per named closure). `pnpm bench` builds first.
+import { createLogger, loadConfig, startServer } from '../../packages/shared/dist/index.js';
+import { createGateway } from '../../packages/api/dist/index.js';
 
-/** The embedded gateway (API + supervisor, in-process dispatcher) as `pnpm start` runs it. */
 const config = loadConfig({ ...process.env, LLM_BACKEND: process.env.LLM_BACKEND ?? 'mock' });
 const log = createLogger({ level: config.logLevel });
 const gateway = await createGateway({ config, log });

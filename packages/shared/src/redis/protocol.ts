@@ -1,4 +1,5 @@
-import { BACKEND_NAMES, type CompletionJob, type JobEvent, type SessionInfo } from '@llm-gateway/shared';
+import { BACKEND_NAMES, type CompletionJob, type JobEvent } from '../contracts/job.ts';
+import type { SessionInfo } from '../contracts/session.ts';
 
 /**
  * The wire protocol between API replicas and supervisors over Redis, in one place.
@@ -23,24 +24,12 @@ export interface RedisKeys {
   supervisorRecord(supervisorId: string): string;
 }
 
-/**
- * Ends the reply channel of an API replica that reads reply lists ({@link decodeReplyMessage}).
- * Replicas from before lists read one batch per message: a supervisor sends those one batch at a
- * time, so supervisors and API replicas can be upgraded in any order.
- */
-const READS_LISTS = ':lists';
-
-/** Whether the API replica behind a reply channel reads messages holding several batches. */
-export function readsReplyLists(channel: string): boolean {
-  return channel.endsWith(READS_LISTS);
-}
-
 export function redisKeys(prefix: string): RedisKeys {
   return {
     prefix,
     cancelChannel: `${prefix}:cancel`,
     supervisors: `${prefix}:supervisors`,
-    replyChannel: (replicaId) => `${prefix}:reply:${replicaId}${READS_LISTS}`,
+    replyChannel: (replicaId) => `${prefix}:reply:${replicaId}`,
     supervisorRecord: (supervisorId) => `${prefix}:supervisor:${supervisorId}`,
   };
 }
@@ -61,13 +50,10 @@ export interface ReplyBatch {
  * publishes the batches of one event-loop turn together (see `ReplyPublisher`).
  */
 export function encodeReplyMessage(batches: readonly ReplyBatch[]): string {
-  return JSON.stringify(batches.length === 1 ? batches[0] : batches);
+  return JSON.stringify(batches);
 }
 
-/**
- * Parses a reply message: one batch (as older supervisors send) or a list of them. What is not a
- * batch is left out (and so ignored).
- */
+/** Parses a reply message, a list of batches. What is not a batch is left out (and so ignored). */
 export function decodeReplyMessage(message: string): ReplyBatch[] {
   let value: unknown;
   try {
@@ -75,8 +61,7 @@ export function decodeReplyMessage(message: string): ReplyBatch[] {
   } catch {
     return [];
   }
-  if (!Array.isArray(value)) return isReplyBatch(value) ? [value] : [];
-  return value.filter(isReplyBatch);
+  return Array.isArray(value) ? value.filter(isReplyBatch) : [];
 }
 
 function isReplyBatch(value: unknown): value is ReplyBatch {
@@ -100,9 +85,9 @@ export interface SupervisorRecord {
   running: number;
   /**
    * Whether it takes jobs from the queue: false while none of its backends can serve one
-   * (`JobIntake`). Absent in records of supervisors from before: taken as true.
+   * (`JobIntake`).
    */
-  accepting?: boolean;
+  accepting: boolean;
   /** Jobs it takes at once. */
   concurrency: number;
   sessions: SessionInfo[];

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '@llm-gateway/shared';
+import type { Logger } from '../logger.ts';
 
 /**
  * How a connection behaves while Redis is away:
