@@ -33,3 +33,8 @@ export function randomId(length = 24): string {
 export function completionId(): string {
   return `chatcmpl-${randomId()}`;
 }
+
+/** An Anthropic-style message id. */
+export function messageId(): string {
+  return `msg_${randomId()}`;
+}

@@ -35,7 +35,8 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   };
 }
 
-function validationError(error: z.ZodError): GatewayError {
+/** The first zod issue as a 400 naming its param; never quotes the value. */
+export function validationError(error: z.ZodError): GatewayError {
   const issue = error.issues[0];
   let param = issue ? formatParam(issue.path) : null;
   let detail = issue?.message ?? 'invalid request';
