@@ -3,8 +3,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** The gateway's Prometheus metrics, on a registry of their own (one per process or test). */
 export interface GatewayMetrics {
   registry: Registry;
-  /** By HTTP status, model and backend. */
-  requestsTotal: Counter<'status' | 'model' | 'backend'>;
+  /** By HTTP status, model, backend and front end (`dialect`: `chat`, `messages`, `responses`). */
+  requestsTotal: Counter<'status' | 'model' | 'backend' | 'dialect'>;
   requestDuration: Histogram<'model' | 'backend' | 'stream'>;
   /** Sessions by status (and supervisor), set from the pool. */
   sessionsTotal: Gauge<'status'>;
@@ -46,8 +46,8 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
     sessionsTotal,
     requestsTotal: new Counter({
       name: 'llm_requests_total',
-      help: 'Chat completion requests by HTTP status, model and backend.',
-      labelNames: ['status', 'model', 'backend'],
+      help: 'Completion requests by HTTP status, model, backend and dialect (chat, messages, responses).',
+      labelNames: ['status', 'model', 'backend', 'dialect'],
       registers,
     }),
     requestDuration: new Histogram({

@@ -1,125 +1,19 @@
-import type { Context } from 'hono';
-import { collectAnswer } from '@llm-gateway/backends';
-import {
-  GatewayError,
-  completionId,
-  parseChatRequest,
-  quotePrefix,
-  type CompletionJob,
-  type JobEvent,
-} from '@llm-gateway/shared';
-import type { AppDependencies, GatewayEnv } from '../app-context.ts';
-import { completionBody, type CompletionIdentity } from '../sse/openai-format.ts';
-import { streamCompletion } from '../sse/stream-completion.ts';
-import { CompletionRecorder } from './completion-recorder.ts';
-import { onClientGone } from '../middleware/client-gone.ts';
-import { readBody } from '../middleware/read-body.ts';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.ts';
-import { serveCached } from '../tenants/serve-cached.ts';
-import { CACHE_HEADER } from '../tenants/cache-policy.ts';
+import { completionId, parseChatRequest, type ParsedChatRequest } from '@llm-gateway/shared';
+import type { AppDependencies } from '../app-context.ts';
+import { completionBody, openAIStreamFormat } from '../sse/openai-format.ts';
+import { completionRoute } from './completion-route.ts';
+import type { Dialect } from './dialect.ts';
+
+/** OpenAI's chat completions: its request body, its response and its chunks. */
+export const chatDialect: Dialect<ParsedChatRequest> = {
+  name: 'chat',
+  parse: parseChatRequest,
+  newId: completionId,
+  body: completionBody,
+  streamFormat: (identity, parsed) => openAIStreamFormat(identity, parsed.includeUsage),
+};
 
 /** `POST /v1/chat/completions`: validate, hand the job to the dispatcher, answer as OpenAI does. */
 export function chatCompletions(deps: AppDependencies) {
-  const knownModels = new Set(deps.catalog.list().map((entry) => entry.id));
-  return async (c: Context<GatewayEnv>): Promise<Response> => {
-    deps.lifecycle.inflight += 1;
-    const requestId = c.get('requestId');
-    const recorder = new CompletionRecorder(deps.metrics, deps.log, requestId, knownModels, (outcome, latencyMs) => {
-      deps.lifecycle.inflight -= 1;
-      deps.activity.record({
-        at: Date.now(),
-        latencyMs,
-        status: outcome.status,
-        model: recorder.model,
-        requestId,
-        ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
-      });
-    });
-    recorder.tenant = c.get('tenant');
-    recorder.account = deps.tenants.account;
-    try {
-      return await handle(c, deps, recorder);
-    } catch (error) {
-      recorder.finish({ status: error instanceof GatewayError ? error.status : 500, errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
-      throw error;
-    }
-  };
-}
-
-async function handle(c: Context<GatewayEnv>, deps: AppDependencies, recorder: CompletionRecorder): Promise<Response> {
-  // Every answer says what the response cache did; the guard changes it on a miss or a hit.
-  c.header(CACHE_HEADER, 'bypass');
-  if (deps.lifecycle.draining) {
-    throw new GatewayError('backend_unavailable', 'The gateway is shutting down; retry on another replica.', { retryAfter: 1 });
-  }
-  // Before the body is read: a tenant over its RPM costs no reading, parsing or token counting.
-  const admitted = deps.tenants.admitRequest(c);
-  if (admitted) await admitted;
-  const parsed = parseChatRequest(await readJson(c, deps.config.maxBodyBytes));
-  recorder.model = parsed.request.model;
-  recorder.stream = parsed.stream;
-  const route = deps.catalog.route(parsed.request.model);
-  if (!route) {
-    throw new GatewayError('model_not_found', `The model '${quotePrefix(parsed.request.model)}' does not exist or is not served here.`, {
-      param: 'model',
-    });
-  }
-  const backend = route.backend;
-  recorder.backend = backend;
-  const admission = await deps.tenants.admit(c, parsed.request);
-  recorder.cache = admission.cache;
-  recorder.estimatedPromptTokens = admission.estimatedPromptTokens;
-  if (admission.cached) return serveCached(c, parsed, admission.cached, recorder);
-  const now = Date.now();
-  const job: CompletionJob = {
-    id: completionId(),
-    requestId: c.get('requestId'),
-    tenant: c.get('tenant'),
-    backend,
-    fallbacks: route.fallbacks,
-    request: parsed.request,
-    stream: parsed.stream,
-    deadline: now + deps.config.requestTimeoutMs,
-    acceptedAt: now,
-  };
-  const identity: CompletionIdentity = { id: job.id, created: Math.floor(now / 1000), model: parsed.request.model };
-
-  const cancel = new AbortController();
-  const stopWatching = onClientGone(c, () => cancel.abort(new GatewayError('client_closed', 'The client closed the request.')));
-  const events = admission.track(deps.dispatcher.run(job, cancel.signal, { controller: cancel })[Symbol.asyncIterator]());
-
-  if (parsed.stream) {
-    return streamCompletion(c, { identity, events, cancel, includeUsage: parsed.includeUsage, recorder, cleanup: stopWatching, deadline: job.deadline });
-  }
-  let sessionId: string | null = null;
-  try {
-    const answer = await collectAnswer({ [Symbol.asyncIterator]: () => events }, (event: JobEvent) => {
-      if (event.type !== 'job-started') return;
-      sessionId = event.sessionId;
-      // A fallback may have answered: the metrics name the backend that did.
-      if (event.backend) recorder.backend = event.backend;
-    });
-    recorder.finish({ status: 200, usage: answer.usage, sessionId });
-    return c.json(completionBody(identity, answer));
-  } finally {
-    stopWatching();
-  }
-}
-
-async function readJson(c: Context<GatewayEnv>, maxBytes: number): Promise<unknown> {
-  const text = await readBody(c, maxBytes);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new GatewayError(
-      'invalid_json',
-      'We could not parse the JSON body of your request. The body must be a JSON object.',
-    );
-  }
-  // Recursive code further on (JSON.stringify, structured clone) overflows the stack on deep nesting.
-  if (nestedDeeperThan(value)) {
-    throw new GatewayError('invalid_json', `The JSON body of your request is nested more than ${MAX_JSON_DEPTH} levels deep.`);
-  }
-  return value;
+  return completionRoute(deps, chatDialect);
 }

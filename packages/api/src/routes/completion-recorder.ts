@@ -1,5 +1,6 @@
 import { boundedLabel, type GatewayMetrics, type Logger, type Usage } from '@llm-gateway/shared';
 import type { CacheStatus } from '../tenants/cache-policy.ts';
+import type { DialectName } from './dialect.ts';
 
 export interface CompletionOutcome {
   status: number;
@@ -9,11 +10,13 @@ export interface CompletionOutcome {
 }
 
 /**
- * Records one chat completion exactly once, whichever way it ends: the request counter, the
+ * Records one completion (of any dialect) exactly once, whichever way it ends: the request counter, the
  * latency histogram, token counters and one structured log line.
  */
 export class CompletionRecorder {
   model = 'unknown';
+  /** The front end the request came through. */
+  dialect: DialectName = 'chat';
   backend = 'none';
   tenant = 'anonymous';
   stream = false;
@@ -41,7 +44,7 @@ export class CompletionRecorder {
     const seconds = (performance.now() - this.#started) / 1000;
     this.onFinish(outcome, seconds * 1000);
     const model = boundedLabel(this.model, this.knownModels);
-    this.metrics.requestsTotal.inc({ status: String(outcome.status), model, backend: this.backend });
+    this.metrics.requestsTotal.inc({ status: String(outcome.status), model, backend: this.backend, dialect: this.dialect });
     this.metrics.requestDuration.observe({ model, backend: this.backend, stream: String(this.stream) }, seconds);
     this.account?.(this.tenant, model, outcome.status);
     if (outcome.usage && this.cache !== 'hit') {
@@ -51,6 +54,7 @@ export class CompletionRecorder {
     this.log.info(
       {
         requestId: this.requestId,
+        dialect: this.dialect,
         model: this.model,
         backend: this.backend,
         tenant: this.tenant,

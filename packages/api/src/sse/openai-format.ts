@@ -1,5 +1,6 @@
 import type { CollectedAnswer } from '@llm-gateway/backends';
 import type { FinishReason, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
+import type { StreamFormat } from './stream-format.ts';
 
 /** What every chunk and response of one completion shares. */
 export interface CompletionIdentity {
@@ -100,3 +101,17 @@ export function errorEvent(body: unknown): string {
 }
 
 export const DONE_EVENT = 'data: [DONE]\n\n';
+
+/** OpenAI's chunks: the role first, deltas, the finish, the usage chunk when asked for, `[DONE]`. */
+export function openAIStreamFormat(identity: CompletionIdentity, includeUsage: boolean): StreamFormat {
+  return {
+    start: () => roleChunk(identity),
+    delta: (part) => deltaChunk(identity, part),
+    finish(finishReason, usage) {
+      let text = finishChunk(identity, finishReason);
+      if (includeUsage && usage) text += usageChunk(identity, usage);
+      return text + DONE_EVENT;
+    },
+    error: (error) => errorEvent(error.toBody()),
+  };
+}

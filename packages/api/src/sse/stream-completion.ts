@@ -3,14 +3,14 @@ import type { Context } from 'hono';
 import { GatewayError, type JobEvent, type StreamPart, type Usage } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
 import type { CompletionRecorder } from '../routes/completion-recorder.ts';
-import { DONE_EVENT, deltaChunk, errorEvent, finishChunk, roleChunk, usageChunk, type CompletionIdentity } from './openai-format.ts';
+import type { StreamFormat } from './stream-format.ts';
 
 export interface StreamCompletionOptions {
-  identity: CompletionIdentity;
+  /** The dialect's events. */
+  format: StreamFormat;
   events: AsyncIterator<JobEvent>;
   /** Aborted when the client goes away mid-stream: cancels the job. */
   cancel: AbortController;
-  includeUsage: boolean;
   recorder: CompletionRecorder;
   cleanup: () => void;
   /**
@@ -28,12 +28,12 @@ export const OVERDUE_GRACE_MS = 1_000;
 const encoder = new TextEncoder();
 
 /**
- * Answers with OpenAI's SSE stream. The first part is awaited before any header is sent, so a
+ * Answers with an SSE stream in the format's dialect. The first part is awaited before any header is sent, so a
  * job that fails at once still gets a proper HTTP error status; a failure after that becomes one
  * final error event, then the stream closes.
  */
 export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCompletionOptions): Promise<Response> {
-  const { identity, events, cancel, includeUsage, recorder, cleanup, deadline } = options;
+  const { format, events, cancel, recorder, cleanup, deadline } = options;
   let sessionId: string | null = null;
   const nextPart = async (): Promise<StreamPart | undefined> => {
     for (;;) {
@@ -80,7 +80,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(roleChunk(identity)));
+      controller.enqueue(encoder.encode(format.start()));
     },
     async pull(controller) {
       try {
@@ -89,7 +89,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
           pending = undefined;
           if (part === undefined) {
             const error = new GatewayError('upstream_error', 'The answer ended before it was finished.');
-            controller.enqueue(encoder.encode(errorEvent(error.toBody())));
+            controller.enqueue(encoder.encode(format.error(error)));
             controller.close();
             end(error.status, error.code);
             return;
@@ -99,21 +99,19 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
             continue;
           }
           if (part.type === 'finish') {
-            let text = finishChunk(identity, part.finishReason);
-            if (includeUsage && usage) text += usageChunk(identity, usage);
-            controller.enqueue(encoder.encode(text + DONE_EVENT));
+            controller.enqueue(encoder.encode(format.finish(part.finishReason, usage)));
             controller.close();
             end(200);
             return;
           }
           if (part.type === 'error') {
             const error = GatewayError.fromJSON(part.error);
-            controller.enqueue(encoder.encode(errorEvent(error.toBody())));
+            controller.enqueue(encoder.encode(format.error(error)));
             controller.close();
             end(error.status, error.code);
             return;
           }
-          const chunk = deltaChunk(identity, part);
+          const chunk = format.delta(part);
           if (chunk !== undefined) {
             controller.enqueue(encoder.encode(chunk));
             return;
@@ -121,7 +119,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
         }
       } catch (error) {
         const gatewayError = error instanceof GatewayError ? error : new GatewayError('internal_error', 'The stream failed.');
-        controller.enqueue(encoder.encode(errorEvent(gatewayError.toBody())));
+        controller.enqueue(encoder.encode(format.error(gatewayError)));
         controller.close();
         end(gatewayError.status, gatewayError.code);
       }
