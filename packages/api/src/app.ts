@@ -8,6 +8,7 @@ import { adminEndpointsGuarded, requireAdminKey, requireTenantKey } from './midd
 import { createTenantGuard, type TenantGuard } from './tenants/tenant-guard.ts';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts';
 import { chatCompletions } from './routes/chat-completions.ts';
+import { countTokens, messages } from './routes/messages.ts';
 import { listModels, retrieveModel } from './routes/models.ts';
 import { health, live, metrics, ready, sessions } from './routes/operations.ts';
 import { RecentActivity } from './status/recent-activity.ts';
@@ -55,6 +56,8 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   }
 
   app.post('/v1/chat/completions', chatCompletions(deps));
+  app.post('/v1/messages', messages(deps));
+  app.post('/v1/messages/count_tokens', countTokens(deps));
   app.get('/v1/models', listModels(deps));
   app.get('/v1/models/:model', retrieveModel(deps));
   app.get('/health', health(deps));
@@ -66,7 +69,7 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   app.get('/status', statusJson(deps));
 
   // A known path asked with the wrong method is a 405, not a 404.
-  app.all('/v1/chat/completions', methodNotAllowed(['POST']));
+  for (const path of ['/v1/chat/completions', '/v1/messages', '/v1/messages/count_tokens']) app.all(path, methodNotAllowed(['POST']));
   for (const path of ['/v1/models', '/v1/models/:model', '/health', '/livez', '/readyz', '/sessions', '/metrics', '/', '/status']) {
     app.all(path, methodNotAllowed(['GET']));
   }

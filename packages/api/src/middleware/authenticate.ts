@@ -6,7 +6,18 @@ import { clientAddress, tooManyFailuresError, type AuthThrottle } from './auth-t
 
 // The messages never echo what was presented: it may be a real key sent to the wrong place.
 const missingKey = () =>
-  new GatewayError('invalid_api_key', "You didn't provide an API key. Send it in the Authorization header as 'Bearer <key>'.");
+  new GatewayError('invalid_api_key', "You didn't provide an API key. Send it in the Authorization header as 'Bearer <key>' (or in x-api-key).");
+
+/**
+ * The key a request presents: `Authorization: Bearer <key>` as OpenAI's clients send it, else
+ * `x-api-key` as Anthropic's do (Claude Code with `ANTHROPIC_API_KEY`). The same tenant keys either way.
+ */
+export function presentedKey(c: Context): string | undefined {
+  const bearer = bearerToken(c.req.header('authorization'));
+  if (bearer !== undefined) return bearer;
+  const apiKey = c.req.header('x-api-key')?.trim();
+  return apiKey === undefined || apiKey === '' ? undefined : apiKey;
+}
 const wrongKey = () => new GatewayError('invalid_api_key', 'Incorrect API key provided.');
 
 /**
@@ -22,13 +33,13 @@ function failed(c: Context, throttle: AuthThrottle, error: GatewayError): Gatewa
 }
 
 /**
- * `/v1/*` when tenant keys are configured: a tenant key is required, and names the tenant the
+ * `/v1/*` when tenant keys are configured: a tenant key ({@link presentedKey}) is required, and names the tenant the
  * request is counted, limited and cached for. Installed only when keys exist, so an open gateway
  * pays nothing for it. Failures are throttled per client address.
  */
 export function requireTenantKey(keys: KeyRing, throttle: AuthThrottle): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
+    const token = presentedKey(c);
     if (token === undefined) throw failed(c, throttle, missingKey());
     const owner = keys.identify(token);
     if (owner === undefined || owner === ADMIN) throw failed(c, throttle, wrongKey());

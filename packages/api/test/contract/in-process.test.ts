@@ -1,4 +1,6 @@
 import { inProcessGateway } from '../helpers/test-gateway.ts';
 import { defineContractSuite } from './contract-suite.ts';
+import { defineMessagesContractSuite } from './messages-contract-suite.ts';
 
 defineContractSuite('in-process dispatcher', inProcessGateway);
+defineMessagesContractSuite('in-process dispatcher', inProcessGateway);

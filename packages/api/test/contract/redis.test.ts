@@ -1,4 +1,6 @@
 import { redisGateway } from '../helpers/redis-gateway.ts';
 import { defineContractSuite } from './contract-suite.ts';
+import { defineMessagesContractSuite } from './messages-contract-suite.ts';
 
 defineContractSuite('Redis dispatcher', redisGateway);
+defineMessagesContractSuite('Redis dispatcher', redisGateway);
