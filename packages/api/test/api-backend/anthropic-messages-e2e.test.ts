@@ -33,22 +33,19 @@ describe('@anthropic-ai/sdk → gateway (api backend) → fake Anthropic', () =>
   });
 
   it('carries system blocks, images, stop_sequences and metadata upstream', async () => {
+    // Anthropic's own blocks: they reach the upstream exactly as sent.
+    const content: Anthropic.ContentBlockParam[] = [
+      { type: 'text', text: 'Compare' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+      { type: 'image', source: { type: 'url', url: 'https://example.com/b.png' } },
+    ];
     const message = await client.messages.create({
       model: 'claude-sonnet',
       max_tokens: 200,
       system: [{ type: 'text', text: 'You are terse.' }],
       stop_sequences: ['###'],
       metadata: { user_id: 'user-7' },
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: 'Compare' },
-            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
-            { type: 'image', source: { type: 'url', url: 'https://example.com/b.png' } },
-          ],
-        },
-      ],
+      messages: [{ role: 'user', content }],
     });
     expect(message.content).toEqual([{ type: 'text', text: 'echo: Compare' }]);
     expect(message.model).toBe('claude-sonnet');
@@ -58,16 +55,7 @@ describe('@anthropic-ai/sdk → gateway (api backend) → fake Anthropic', () =>
       system: 'You are terse.',
       stop_sequences: ['###'],
       metadata: { user_id: 'user-7' },
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: 'Compare' },
-            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
-            { type: 'image', source: { type: 'url', url: 'https://example.com/b.png' } },
-          ],
-        },
-      ],
+      messages: [{ role: 'user', content }],
     });
   });
 
