@@ -79,7 +79,8 @@ async function handle<Parsed extends ParsedCompletion>(
   const route = routeOf(deps, parsed.request.model);
   const backend = route.backend;
   recorder.backend = backend;
-  const admission = await deps.tenants.admit(c, parsed.request);
+  const request = dialect.requestFor?.(parsed, [backend, ...(route.fallbacks ?? [])]) ?? parsed.request;
+  const admission = await deps.tenants.admit(c, request);
   recorder.cache = admission.cache;
   recorder.estimatedPromptTokens = admission.estimatedPromptTokens;
   if (admission.cached) return serveCached(c, dialect, parsed, admission.cached, recorder);
@@ -90,7 +91,7 @@ async function handle<Parsed extends ParsedCompletion>(
     tenant: c.get('tenant'),
     backend,
     fallbacks: route.fallbacks,
-    request: parsed.request,
+    request,
     stream: parsed.stream,
     deadline: now + deps.config.requestTimeoutMs,
     acceptedAt: now,

@@ -1,5 +1,5 @@
 import type { CollectedAnswer } from '@llm-gateway/backends';
-import type { ChatRequest } from '@llm-gateway/shared';
+import type { BackendName, ChatRequest } from '@llm-gateway/shared';
 import type { CompletionIdentity } from '../sse/openai-format.ts';
 import type { StreamFormat } from '../sse/stream-format.ts';
 
@@ -24,6 +24,11 @@ export interface Dialect<Parsed extends ParsedCompletion = ParsedCompletion> {
   newId(): string;
   /** The non-streaming response body. */
   body(identity: CompletionIdentity, answer: CollectedAnswer): unknown;
+  /**
+   * The request the routed backends get, when a dialect has more to give one of them than the
+   * normalized request (the Messages body for `api`). @defaultValue `parsed.request`
+   */
+  requestFor?(parsed: Parsed, backends: readonly BackendName[]): ChatRequest;
   /** The SSE events of a streamed answer. */
   streamFormat(identity: CompletionIdentity, parsed: Parsed): StreamFormat;
 }

@@ -11,6 +11,8 @@ export const messagesDialect: Dialect<ParsedMessagesRequest> = {
   parse: parseMessagesRequest,
   newId: messageId,
   body: messageBody,
+  // Only where the api backend may answer: elsewhere the copy would only cost memory (and Redis space).
+  requestFor: (parsed, backends) => (backends.includes('api') ? { ...parsed.request, anthropic: parsed.passthrough } : parsed.request),
   streamFormat: (identity) => anthropicStreamFormat(identity),
 };
 

@@ -32,7 +32,7 @@ describe('@anthropic-ai/sdk → gateway (api backend) → fake Anthropic', () =>
     fake.requests.length = 0;
   });
 
-  it('carries system blocks, images, stop_sequences and metadata upstream', async () => {
+  it('passes system blocks, images, stop_sequences and metadata on unchanged', async () => {
     // Anthropic's own blocks: they reach the upstream exactly as sent.
     const content: Anthropic.ContentBlockParam[] = [
       { type: 'text', text: 'Compare' },
@@ -52,7 +52,7 @@ describe('@anthropic-ai/sdk → gateway (api backend) → fake Anthropic', () =>
     expect(fake.requests[0]!.body).toMatchObject({
       model: 'claude-sonnet-4-5',
       max_tokens: 200,
-      system: 'You are terse.',
+      system: [{ type: 'text', text: 'You are terse.' }],
       stop_sequences: ['###'],
       metadata: { user_id: 'user-7' },
       messages: [{ role: 'user', content }],
@@ -112,10 +112,48 @@ describe('@anthropic-ai/sdk → gateway (api backend) → fake Anthropic', () =>
         role: 'user',
         content: [
           { type: 'tool_result', tool_use_id: 'toolu_p', content: 'sunny' },
-          { type: 'tool_result', tool_use_id: 'toolu_r', content: 'sunny' },
+          { type: 'tool_result', tool_use_id: 'toolu_r', content: [{ type: 'text', text: 'sunny' }] },
         ],
       },
     ]);
+  });
+
+  it('loses nothing a Messages request says that the upstream can take: cache_control, is_error; earlier thinking is left out', async () => {
+    const tools: Anthropic.Tool[] = [{ name: 'lookup', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }];
+    fake.enqueue({ kind: 'text', text: 'ok', usage: { input_tokens: 3, cache_read_input_tokens: 1_000, output_tokens: 1 } });
+    const message = await client.messages.create({
+      model: 'claude-sonnet',
+      max_tokens: 64,
+      system: [{ type: 'text', text: 'A long, cached system prompt.', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+      tools,
+      tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Look it up', cache_control: { type: 'ephemeral' } }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'I should look.', signature: 'sig' },
+            { type: 'tool_use', id: 'toolu_l', name: 'lookup', input: {} },
+          ],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_l', content: 'not found', is_error: true }] },
+      ],
+    });
+    expect(message.usage).toMatchObject({ input_tokens: 3, cache_read_input_tokens: 1_000 });
+    const upstream = fake.requests[0]!.body;
+    expect(upstream).toMatchObject({
+      system: [{ type: 'text', text: 'A long, cached system prompt.', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+      tools,
+      tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Look it up', cache_control: { type: 'ephemeral' } }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_l', name: 'lookup', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_l', content: 'not found', is_error: true }] },
+      ],
+    });
+    // The answer cannot carry thinking blocks back, so thinking is not asked for.
+    expect(upstream).not.toHaveProperty('thinking');
   });
 
   it('streams tool input as input_json_delta the SDK assembles', async () => {

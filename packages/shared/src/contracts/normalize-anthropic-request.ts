@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.ts';
-import type { ChatMessage, ChatRequest, ContentPart, ToolChoice } from './chat-request.ts';
+import type { AnthropicPassthrough, ChatMessage, ChatRequest, ContentPart, ToolChoice } from './chat-request.ts';
+import { anthropicPassthrough } from './anthropic-passthrough.ts';
 import {
   anthropicCountTokensSchema,
   anthropicMessagesRequestSchema,
@@ -14,6 +15,8 @@ import { validationError } from './normalize-request.ts';
 export interface ParsedMessagesRequest {
   request: ChatRequest;
   stream: boolean;
+  /** The fields the `api` backend may send on unchanged ({@link ChatRequest.anthropic}). */
+  passthrough: AnthropicPassthrough;
 }
 
 /**
@@ -30,7 +33,7 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   if (wire.stop_sequences !== undefined && wire.stop_sequences.length > 0) request.stop = wire.stop_sequences;
   const user = wire.metadata?.user_id;
   if (user !== undefined && user !== null) request.user = user;
-  return { request, stream: wire.stream === true };
+  return { request, stream: wire.stream === true, passthrough: anthropicPassthrough(body as Record<string, unknown>) };
 }
 
 /** The body of `POST /v1/messages/count_tokens` as the request whose prompt is counted. */
