@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { STRING_CAPS } from './string-caps.ts';
 
-/**
- * The Anthropic Messages request (`POST /v1/messages`) as it arrives on the wire. As Anthropic's
- * own API does with beta fields a client may send, unknown fields are stripped (ignored):
- * `thinking`, `output_config`, `context_management`, `cache_control`, `top_k`, `service_tier`…
- * are accepted and not applied. Known fields are checked so a bad value is a 400 naming its param.
- */
+/** A string of at most `max` characters: the cap is checked before anything else reads it. */
 const capped = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 const toolName = capped(STRING_CAPS.toolName).regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes');
 /** Anthropic's `stop_sequences` has no documented limit; the gateway keeps a generous one. */
@@ -37,6 +32,7 @@ const userContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [t
 const assistantContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, toolUseBlock, thinkingBlock]))]);
 const systemContent = z.union([z.string(), z.array(textBlock)]);
 
+/** One entry of `messages`: a user or assistant turn (or a system entry, as Claude Code sends). */
 export const anthropicMessageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('user'), content: userContent }),
   z.object({ role: z.literal('assistant'), content: assistantContent }),
@@ -69,6 +65,13 @@ const messagesFields = {
 /** `POST /v1/messages/count_tokens`: the request without what only an answer needs. */
 export const anthropicCountTokensSchema = z.object(messagesFields);
 
+/**
+ * The Anthropic Messages request (`POST /v1/messages`) as it arrives on the wire. As Anthropic's
+ * own API does with beta fields a client may send, unknown fields are stripped (ignored):
+ * `thinking`, `output_config`, `context_management`, `cache_control`, `top_k`, `service_tier`…
+ * are accepted and not applied here (the `api` backend gets some of them: `anthropic-passthrough.ts`).
+ * Known fields are checked so a bad value is a 400 naming its param.
+ */
 export const anthropicMessagesRequestSchema = z.object({
   ...messagesFields,
   max_tokens: z.number().int().min(1),
@@ -79,6 +82,9 @@ export const anthropicMessagesRequestSchema = z.object({
   metadata: z.object({ user_id: capped(STRING_CAPS.user).nullish() }).optional(),
 });
 
+/** A checked Messages body. */
 export type AnthropicMessagesRequest = z.infer<typeof anthropicMessagesRequestSchema>;
+/** A checked count_tokens body. */
 export type AnthropicCountTokensRequest = z.infer<typeof anthropicCountTokensSchema>;
+/** A checked entry of `messages`. */
 export type AnthropicMessage = z.infer<typeof anthropicMessageSchema>;
