@@ -2,13 +2,19 @@ import Anthropic, { APIError, RateLimitError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '@llm-gateway/testkit';
 import { anthropicClient } from '../helpers/anthropic-client.ts';
+import { redisGateway } from '../helpers/redis-gateway.ts';
 import { serveGateway, type ServedGateway } from '../helpers/served-gateway.ts';
+import { inProcessGateway, type GatewayFactory } from '../helpers/test-gateway.ts';
 
 /**
  * `LLM_BACKEND=api` behind the Messages front end: the official @anthropic-ai/sdk → the gateway
- * over a socket → the normalized request → the Anthropic backend → a fake Anthropic API.
+ * over a socket → the dispatcher (in-process, or through Redis) → the Anthropic backend → a fake
+ * Anthropic API.
  */
-describe('@anthropic-ai/sdk → gateway (api backend) → fake Anthropic', () => {
+describe.each<[string, GatewayFactory]>([
+  ['embedded', inProcessGateway],
+  ['Redis dispatcher', redisGateway],
+])('@anthropic-ai/sdk → gateway (api backend, %s) → fake Anthropic', (_name, factory) => {
   let fake: FakeAnthropic;
   let served: ServedGateway;
   let client: Anthropic;
@@ -21,7 +27,7 @@ describe('@anthropic-ai/sdk → gateway (api backend) → fake Anthropic', () =>
       ANTHROPIC_API_KEY: 'sk-ant-e2e-secret',
       ANTHROPIC_BASE_URL: fake.url,
       ANTHROPIC_MODEL_ALIASES: 'claude-sonnet=claude-sonnet-4-5',
-    });
+    }, { factory });
     client = anthropicClient(served.url);
   });
   afterAll(async () => {
