@@ -7,10 +7,11 @@ import type { StreamFormat } from './stream-format.ts';
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
 /**
- * The normalized finish reason as Anthropic's `stop_reason`. A stop at a stop sequence reaches
- * the gateway as a plain `stop` (the normalized stream does not say which), so it is `end_turn`.
+ * The normalized finish reason as Anthropic's `stop_reason`: a `stop` is `stop_sequence` when the
+ * backend said which sequence stopped it (the api backend does), else `end_turn`.
  */
-export function toStopReason(finishReason: FinishReason): AnthropicStopReason {
+export function toStopReason(finishReason: FinishReason, stopSequence?: string): AnthropicStopReason {
+  if (finishReason === 'stop' && stopSequence !== undefined) return 'stop_sequence';
   switch (finishReason) {
     case 'length':
       return 'max_tokens';
@@ -57,8 +58,8 @@ export function messageBody(identity: CompletionIdentity, answer: CollectedAnswe
     role: 'assistant',
     model: identity.model,
     content,
-    stop_reason: toStopReason(answer.finishReason),
-    stop_sequence: null,
+    stop_reason: toStopReason(answer.finishReason, answer.stopSequence),
+    stop_sequence: answer.stopSequence ?? null,
     usage: toAnthropicUsage(answer.usage),
   };
 }
@@ -114,14 +115,14 @@ export function anthropicStreamFormat(identity: CompletionIdentity): StreamForma
       if (part.argumentsDelta === '') return opening === '' ? undefined : opening;
       return opening + event('content_block_delta', { index: blocks - 1, delta: { type: 'input_json_delta', partial_json: part.argumentsDelta } });
     },
-    finish(finishReason, usage) {
+    finish(finishReason, usage, stopSequence) {
       // An answer with no content still has one (empty) text block, as Anthropic sends it.
       const empty = blocks === 0 ? start({ type: 'text', text: '' }, 'text') : '';
       return (
         empty +
         close() +
         event('message_delta', {
-          delta: { stop_reason: toStopReason(finishReason), stop_sequence: null },
+          delta: { stop_reason: toStopReason(finishReason, stopSequence), stop_sequence: stopSequence ?? null },
           usage: usage ? toAnthropicUsage(usage) : { output_tokens: 0 },
         }) +
         event('message_stop', {})

@@ -99,7 +99,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
             continue;
           }
           if (part.type === 'finish') {
-            controller.enqueue(encoder.encode(format.finish(part.finishReason, usage)));
+            controller.enqueue(encoder.encode(format.finish(part.finishReason, usage, part.stopSequence)));
             controller.close();
             end(200);
             return;

@@ -11,7 +11,7 @@ export interface StreamFormat {
   /** The event of a text or tool-call delta; undefined when it carries nothing. */
   delta(part: Extract<StreamPart, { type: 'text-delta' | 'tool-call-delta' }>): string | undefined;
   /** The end of a finished answer, with its usage when the backend reported any. */
-  finish(finishReason: FinishReason, usage: Usage | undefined): string;
+  finish(finishReason: FinishReason, usage: Usage | undefined, stopSequence?: string): string;
   /** A failure after the stream began; the stream closes after it. */
   error(error: GatewayError): string;
 }

@@ -173,6 +173,14 @@ describe.each<[string, GatewayFactory]>([
     ]);
   });
 
+  it('reports a stop at a stop sequence as stop_sequence, naming it, streamed or not', async () => {
+    const params = { model: 'claude-sonnet', max_tokens: 64, stop_sequences: ['###'], messages: [{ role: 'user' as const, content: 'x' }] };
+    fake.enqueue({ kind: 'text', text: 'before', stopReason: 'stop_sequence', stopSequence: '###' });
+    expect(await client.messages.create(params)).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: '###' });
+    fake.enqueue({ kind: 'text', text: 'before', stopReason: 'stop_sequence', stopSequence: '###' });
+    expect(await client.messages.stream(params).finalMessage()).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: '###' });
+  });
+
   it('counts tokens in the gateway, without an upstream call', async () => {
     const counted = await client.messages.countTokens({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'Hello there' }] });
     expect(counted.input_tokens).toBeGreaterThan(0);
