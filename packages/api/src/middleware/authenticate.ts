@@ -7,6 +7,7 @@ import { clientAddress, tooManyFailuresError, type AuthThrottle } from './auth-t
 // The messages never echo what was presented: it may be a real key sent to the wrong place.
 const missingKey = () =>
   new GatewayError('invalid_api_key', "You didn't provide an API key. Send it in the Authorization header as 'Bearer <key>' (or in x-api-key).");
+const wrongKey = () => new GatewayError('invalid_api_key', 'Incorrect API key provided.');
 
 /**
  * The key a request presents: `Authorization: Bearer <key>` as OpenAI's clients send it, else
@@ -18,7 +19,6 @@ export function presentedKey(c: Context): string | undefined {
   const apiKey = c.req.header('x-api-key')?.trim();
   return apiKey === undefined || apiKey === '' ? undefined : apiKey;
 }
-const wrongKey = () => new GatewayError('invalid_api_key', 'Incorrect API key provided.');
 
 /**
  * The error for a failed authentication from the request's address: 401, or 429 once the address
@@ -33,8 +33,8 @@ function failed(c: Context, throttle: AuthThrottle, error: GatewayError): Gatewa
 }
 
 /**
- * `/v1/*` when tenant keys are configured: a tenant key ({@link presentedKey}) is required, and names the tenant the
- * request is counted, limited and cached for. Installed only when keys exist, so an open gateway
+ * `/v1/*` when tenant keys are configured: a tenant key ({@link presentedKey}) is required, and
+ * names the tenant the request is counted, limited and cached for. Installed only when keys exist, so an open gateway
  * pays nothing for it. Failures are throttled per client address.
  */
 export function requireTenantKey(keys: KeyRing, throttle: AuthThrottle): MiddlewareHandler<GatewayEnv> {
