@@ -49,7 +49,7 @@ interface ModeResult {
 }
 
 async function measure(mode: Mode, url: string): Promise<ModeResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', mode, url], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', fileURLToPath(import.meta.url), '--worker', mode, url], { cwd: REPO_ROOT, stdio: 'inherit' });
   const producer = createRedisConnection(url, { kind: 'wait', name: 'bench-producer' });
   const listener = createRedisConnection(url, { kind: mode === 'pubsub' ? 'subscriber' : 'wait', name: 'bench-listener' });
   const waiting = new Map<string, () => void>();

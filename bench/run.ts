@@ -20,7 +20,10 @@ const SECTIONS: SectionModule[] = [
   { name: 'reply-path', file: 'reply-path.ts', exportName: 'benchReplyPath' },
   { name: 'api', file: 'api-backend.ts', exportName: 'benchApiBackend' },
   { name: 'cli', file: 'cli.ts', exportName: 'benchCli' },
+  // `pnpm bench -- cli` runs both: the warm pool, then a tool round trip.
+  { name: 'cli', file: 'cli-tools.ts', exportName: 'benchCliTools' },
   { name: 'tokenizer', file: 'tokenizer-event-loop.ts', exportName: 'benchTokenizerEventLoop' },
+  { name: 'startup', file: 'startup.ts', exportName: 'benchStartup' },
 ];
 
 async function main(): Promise<void> {

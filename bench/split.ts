@@ -25,7 +25,7 @@ interface ModeFigures {
 /** Spawns the supervisor role and resolves once the API sees it alive. */
 async function startSupervisor(env: Record<string, string>, apiUrl: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/supervisor/src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'packages/supervisor/src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

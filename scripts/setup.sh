@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: pnpm, the workspace's packages (node-pty builds from
 # source against the local Node headers) and, with --tests, redis-server and Chromium for the
-# tests (as root, from Debian), with bubblewrap for the CLI sandbox. Cheap when done already.
+# tests (as root, from Debian), with bubblewrap for the CLI sandbox, and, with --build, the
+# compiled packages (`pnpm build`: tsc -b, which only checks file stamps when dist/ is up to
+# date). Cheap when done already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # --quiet: say nothing when all is in place. --tests: also the system packages the tests use.
-quiet=false; tests=false
+# --build: also compile the runtime packages to dist/ (what `pnpm start*` runs).
+quiet=false; tests=false; build=false
 for argument in "$@"; do
   case "$argument" in
     --quiet) quiet=true ;;
     --tests) tests=true ;;
+    --build) build=true ;;
   esac
 done
 say() { $quiet || echo "setup: $*"; }
@@ -42,5 +46,8 @@ fi
 if $tests && ! command -v chromium >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
   say "installing chromium"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+fi
+if $build; then
+  node_modules/.bin/tsc -b tsconfig.build.json
 fi
 say "ready"

@@ -26,7 +26,7 @@ export interface BenchProcess {
  * prints once listening. Everything else it prints is discarded.
  */
 export function startBenchProcess(script: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<BenchProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

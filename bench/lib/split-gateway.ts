@@ -38,7 +38,7 @@ export async function startSplitGateway(env: Record<string, string>, timeoutMs =
 }
 
 function spawnSupervisor(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/supervisor/src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'packages/supervisor/src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,6 +1,6 @@
 import { createLogger, loadConfig } from '@llm-gateway/shared';
 import { createGateway } from '../../packages/api/src/gateway.ts';
-import { startServer } from '../../packages/api/src/server.ts';
+import { startServer } from '@llm-gateway/shared';
 
 /** The embedded gateway (API + supervisor, in-process dispatcher) as `pnpm start` runs it. */
 const config = loadConfig({ ...process.env, LLM_BACKEND: process.env.LLM_BACKEND ?? 'mock' });

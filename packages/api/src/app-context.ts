@@ -2,6 +2,7 @@ import type { Config, Dispatcher, GatewayMetrics, Logger } from '@llm-gateway/sh
 import type { ModelCatalog } from './models/model-catalog.ts';
 import type { TenantGuard } from './tenants/tenant-guard.ts';
 import type { RecentActivity } from './status/recent-activity.ts';
+import type { ResponseStore } from './responses/response-store.ts';
 
 /** Values the middleware puts on each request's context. */
 export interface GatewayEnv {
@@ -31,4 +32,6 @@ export interface AppDependencies {
   activity: RecentActivity;
   /** API keys, per-tenant limits, token estimates and the response cache. */
   tenants: TenantGuard;
+  /** Responses API conversations kept per tenant for `previous_response_id`. */
+  responseStore: ResponseStore;
 }

@@ -4,6 +4,7 @@ import { createInProcessDispatcher, createSupervisor, type SupervisedBackend, ty
 import { createApp } from './app.ts';
 import { createRedisMode } from './dispatch/redis/redis-mode.ts';
 import { createTenantGuard } from './tenants/tenant-guard.ts';
+import { configuredResponseStore } from './responses/configured-response-store.ts';
 import type { GatewayEnv, LifecycleState } from './app-context.ts';
 
 export interface CreateGatewayOptions {
@@ -59,7 +60,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       supervisorOptions,
     }));
   }
-  const app = createApp({ config, dispatcher, log, metrics, lifecycle, tenants });
+  const responses = configuredResponseStore(config, log);
+  const app = createApp({ config, dispatcher, log, metrics, lifecycle, tenants, responseStore: responses.store });
   return {
     app,
     dispatcher,
@@ -69,6 +71,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     close: async () => {
       await dispatcher.close();
       await tenants.close();
+      await responses.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { ConfigError, createLogger, exitOnConfigError, loadConfigOrExit } from '@llm-gateway/shared';
 import { createGateway } from './gateway.ts';
-import { startServer } from './server.ts';
+import { startServer } from '@llm-gateway/shared';
 import { shutDownGracefully } from './shutdown.ts';
 
 /**

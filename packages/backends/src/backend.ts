@@ -41,7 +41,13 @@ export interface BackendSession {
   /** Resolves once the session can take a request; rejects when it cannot start. */
   start(signal: AbortSignal): Promise<void>;
   run(request: ChatRequest, options: BackendCallOptions): AsyncIterable<StreamPart>;
-  /** Forgets the conversation and checks that it did; rejects when it cannot (the pool recycles it). */
+  /**
+   * The tool calls the session's turn still waits on, when its last answer ended in `tool_calls`
+   * and the turn was kept open for the client's results (a parked turn); empty otherwise. A
+   * follow-up whose tool messages answer all of them goes on with that turn: {@link run} resumes it.
+   */
+  parkedCalls?(): readonly string[];
+  /** Forgets the conversation (a parked turn included) and checks that it did; rejects when it cannot (the pool recycles it). */
   reset(): Promise<void>;
   /** Proves the session is alive without spending tokens; rejects when it is not. */
   ping(): Promise<void>;

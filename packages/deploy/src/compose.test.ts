@@ -36,7 +36,8 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of services) {
       expect(String(service.image), name).toMatch(/:\d+\.\d+\.\d+[\w.-]*$/);
       if (service.build !== undefined) {
-        expect(service.build, name).toBe('.');
+        // Each role's own target of the Dockerfile.
+        expect(service.build, name).toEqual({ context: '.', target: name });
         expect(k8sImages, name).toContain(service.image);
       }
     }
@@ -57,6 +58,13 @@ describe('docker-compose.yml', () => {
     const supervisor = services.get('supervisor')!;
     expect(supervisor.volumes).toEqual(['${HOME}/.claude:/home/node/.claude']);
     expect((supervisor.environment as Data).CLAUDE_CONFIG_DIR).toBe('/home/node/.claude');
+  });
+
+  it('gives the API and the supervisor the same keys, the metrics key among them', () => {
+    for (const name of ['api', 'supervisor']) {
+      const environment = services.get(name)!.environment as Data;
+      for (const variable of ['LLM_API_KEYS', 'LLM_ADMIN_KEY', 'LLM_METRICS_KEY']) expect(environment[variable], `${name} ${variable}`).toBe(`\${${variable}:-}`);
+    }
   });
 
   it('gives the gateway longer to stop than its own shutdown grace', () => {

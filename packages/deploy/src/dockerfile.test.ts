@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { composeServices, loadCompose } from './compose.ts';
-import { commandWords, environmentOf, healthcheckCommand, parseDockerfile } from './dockerfile.ts';
-import { loadManifests, workloadContainers } from './manifests.ts';
+import { commandWords, environmentOf, healthcheckCommand, parseDockerfile, type DockerInstruction } from './dockerfile.ts';
 import { exists, readJson, readText } from './repository.ts';
 
 interface PackageJson {
@@ -18,19 +16,40 @@ const root = readJson<PackageJson>('package.json');
 const ofStage = (stage: string, keyword: string) =>
   dockerfile.instructions.filter((instruction) => instruction.stage === stage && instruction.keyword === keyword);
 const runText = (stage: string) => ofStage(stage, 'RUN').map((instruction) => instruction.text).join('\n');
+/** A stage and the stages it is built FROM, nearest first. */
+const lineage = (stage: string): string[] => {
+  const parent = dockerfile.stages.find((candidate) => candidate.name === stage)?.image;
+  return dockerfile.stages.some((candidate) => candidate.name === parent) ? [stage, ...lineage(parent!)] : [stage];
+};
+/** The instruction of a kind a target ends up with (its own, or the nearest inherited one). */
+const effective = (stage: string, keyword: string): DockerInstruction | undefined =>
+  lineage(stage).map((name) => ofStage(name, keyword).at(-1)).find((instruction) => instruction !== undefined);
+const environment = (stage: string) =>
+  new Map(lineage(stage).reverse().flatMap((name) => ofStage(name, 'ENV').flatMap((instruction) => [...environmentOf(instruction.text)])));
+/** The image targets and the package.json script each stands for. */
+const TARGETS = { api: 'start:api', supervisor: 'start:supervisor', runtime: 'start' } as const;
+const RUNTIME_STAGES = ['app', 'api', 'supervisor', 'runtime'];
 
 describe('Dockerfile', () => {
-  it('has a pinned base, a build stage and a runtime stage last', () => {
-    expect(dockerfile.stages.map((stage) => stage.name)).toEqual(['base', 'build', 'runtime']);
+  it('has a pinned base, a build stage, a target per role and the all-in-one runtime last', () => {
+    expect(dockerfile.stages.map((stage) => stage.name)).toEqual(['base', 'build', 'api-files', 'app', 'api', 'supervisor', 'runtime']);
     expect(dockerfile.stages[0]!.image).toMatch(/^node:20\.\d+\.\d+-bookworm-slim$/);
-    expect(dockerfile.stages.slice(1).map((stage) => stage.image)).toEqual(['base', 'base']);
+    expect(dockerfile.stages.slice(1).map((stage) => stage.image)).toEqual(['base', 'build', 'base', 'app', 'app', 'supervisor']);
+    // No runtime image is built on top of the build stage: its toolchain stays behind.
+    for (const target of RUNTIME_STAGES) expect(lineage(target), target).not.toContain('build');
   });
 
-  it('installs exactly the pnpm of packageManager and the tsx of the root devDependencies', () => {
-    const install = runText('base');
+  it('installs exactly the pnpm of packageManager, in the build stage only', () => {
     expect(root.packageManager).toMatch(/^pnpm@\d+\.\d+\.\d+$/);
-    expect(install).toContain(root.packageManager);
-    expect(install).toContain(`tsx@${root.devDependencies!.tsx}`);
+    expect(runText('build')).toContain(root.packageManager);
+    for (const stage of ['base', ...RUNTIME_STAGES]) expect(runText(stage), stage).not.toMatch(/\b(pnpm|npm|npx|tsx|tsc)\b/);
+  });
+
+  it('compiles with `pnpm build`, then installs the production dependencies of the API and what it depends on', () => {
+    const build = runText('build');
+    expect(root.scripts?.build).toMatch(/^tsc -b /);
+    expect(build).toMatch(/pnpm install --offline --frozen-lockfile --ignore-scripts && pnpm build/);
+    expect(build).toMatch(/pnpm install --offline --frozen-lockfile --prod --filter '@llm-gateway\/api\.\.\.'/);
   });
 
   it('builds node-pty against the node image headers, from the lockfile, with the builds allowed', () => {
@@ -39,26 +58,39 @@ describe('Dockerfile', () => {
     // The official node images install Node (and include/node/*.h) under /usr/local.
     expect(nodedir).toContain('/usr/local');
     expect(build).toMatch(/apt-get install .*python3 make g\+\+/);
-    expect(build).toMatch(/pnpm install --offline --frozen-lockfile --prod/);
     expect(build).toMatch(/require\('node-pty'\)/);
     expect(build).toMatch(/claude --version/);
     const workspace = parse(readText('pnpm-workspace.yaml')) as { allowBuilds?: Record<string, boolean> };
     expect(workspace.allowBuilds).toMatchObject({ 'node-pty': true, '@anthropic-ai/claude-code': true });
   });
 
-  it('marks the install done the way scripts/setup.sh checks it, so a start never installs', () => {
-    const stamp = /stamp=(\S+)/.exec(readText('scripts/setup.sh'))![1]!;
-    expect(runText('build')).toContain(`touch ${stamp}`);
-    const runtimeEnvironment = new Map(ofStage('runtime', 'ENV').flatMap((instruction) => [...environmentOf(instruction.text)]));
-    expect(runtimeEnvironment.get('pnpm_config_verify_deps_before_run')).toBe('false');
+  it('leaves the CLI and node-pty out of the API image, and checks the API still loads', () => {
+    const prune = runText('api-files');
+    expect(prune).toContain('node_modules/.pnpm/node-pty@*');
+    expect(prune).toContain('node_modules/.pnpm/@anthropic-ai+claude-code*');
+    expect(prune).toMatch(/import\('\/app\/packages\/api\/dist\/index\.js'\)/);
+    const sources = ofStage('api', 'COPY').map((instruction) => /--from=(\S+)/.exec(instruction.text)?.[1]);
+    expect(new Set(sources)).toEqual(new Set(['api-files']));
   });
 
-  it('copies only files that exist and that .dockerignore lets through', () => {
+  it('copies only files that exist and that .dockerignore lets through, and never a local dist/', () => {
     const ignored = readText('.dockerignore')
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
-    const needed = ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'scripts/setup.sh', 'packages/api/src/main.ts', 'packages/supervisor/src/main.ts', 'packages/deploy/bin/healthcheck.mjs'];
+    expect(ignored).toEqual(expect.arrayContaining(['**/dist', '**/*.tsbuildinfo']));
+    const needed = [
+      'package.json',
+      'pnpm-lock.yaml',
+      'pnpm-workspace.yaml',
+      'tsconfig.base.json',
+      'tsconfig.build.base.json',
+      'tsconfig.build.json',
+      ...['shared', 'backends', 'supervisor', 'api'].map((name) => `packages/${name}/tsconfig.build.json`),
+      'packages/api/src/main.ts',
+      'packages/supervisor/src/main.ts',
+      'packages/deploy/bin/healthcheck.mjs',
+    ];
     for (const file of needed) {
       expect(exists(file), file).toBe(true);
       expect(ignored.filter((pattern) => file === pattern || file.startsWith(`${pattern}/`)), file).toEqual([]);
@@ -69,53 +101,45 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('runs as the non-root node user under tini, without signalling the whole group', () => {
-    const users = ofStage('runtime', 'USER').map((instruction) => instruction.text);
-    expect(users.at(-1)).toBe('node');
-    const entrypoint = commandWords(ofStage('runtime', 'ENTRYPOINT')[0]!.text);
-    expect(entrypoint).toEqual(['/usr/bin/tini', '--']);
-    expect(runText('runtime')).toMatch(/apt-get install .*tini/);
+  it.each(Object.keys(TARGETS))('%s runs as the non-root node user under tini, without signalling the whole group', (target) => {
+    expect(effective(target, 'USER')?.text).toBe('node');
+    expect(commandWords(effective(target, 'ENTRYPOINT')!.text)).toEqual(['/usr/bin/tini', '--']);
+    expect(runText('base')).toMatch(/apt-get install .*tini/);
   });
 
-  it('puts the claude CLI of packages/backends on the PATH and gives it a config dir under HOME', () => {
-    const environment = new Map(ofStage('runtime', 'ENV').flatMap((instruction) => [...environmentOf(instruction.text)]));
-    expect(environment.get('PATH')).toMatch(/^\/app\/packages\/backends\/node_modules\/\.bin:/);
+  it('puts the claude CLI of packages/backends on the supervisor PATH and gives it a config dir under HOME', () => {
+    for (const target of ['supervisor', 'runtime']) {
+      const variables = environment(target);
+      expect(variables.get('PATH'), target).toMatch(/^\/app\/packages\/backends\/node_modules\/\.bin:/);
+      expect(variables.get('HOME'), target).toBe('/home/node');
+      expect(variables.get('CLAUDE_CONFIG_DIR'), target).toBe('/home/node/.claude');
+    }
     expect(readJson<PackageJson>('packages/backends/package.json').dependencies).toHaveProperty('@anthropic-ai/claude-code');
-    expect(environment.get('HOME')).toBe('/home/node');
-    expect(environment.get('CLAUDE_CONFIG_DIR')).toBe('/home/node/.claude');
+    expect(environment('api').get('PATH')).toBeUndefined();
   });
 
   it('has a health check script that exists', () => {
-    const command = healthcheckCommand(ofStage('runtime', 'HEALTHCHECK')[0]!.text);
+    const command = healthcheckCommand(ofStage('app', 'HEALTHCHECK')[0]!.text);
     expect(exists(command[1]!)).toBe(true);
   });
 });
 
 describe('role commands', () => {
-  const compose = composeServices(loadCompose());
-  const commands: Array<[string, string[]]> = [
-    ['Dockerfile CMD', commandWords(ofStage('runtime', 'CMD')[0]!.text)],
-    ...[...compose]
-      .filter(([, service]) => Array.isArray(service.command) && service.build !== undefined)
-      .map(([name, service]): [string, string[]] => [`compose ${name}`, service.command as string[]]),
-    ...workloadContainers(loadManifests())
-      .filter(({ container }) => String(container.image).includes('llm-gateway'))
-      .map(({ workload, container }): [string, string[]] => [`k8s ${workload.name}`, container.args as string[]]),
-  ];
-
-  it('cover the three roles', () => {
-    expect(commands.map(([, command]) => command.join(' ')).sort()).toEqual(
-      ['pnpm start', 'pnpm start:api', 'pnpm start:api', 'pnpm start:supervisor', 'pnpm start:supervisor'].sort(),
-    );
-  });
-
-  it.each(commands)('%s runs a package.json script that execs tsx on a file that exists', (_, command) => {
-    expect(command[0]).toBe('pnpm');
-    const script = root.scripts?.[command[1]!];
-    expect(script, command[1]).toBeDefined();
-    // `exec` lets SIGTERM from pnpm reach the gateway process (graceful shutdown in a container).
-    const entry = /&& (?:\w+=\S+ )*exec tsx (\S+)$/.exec(script!);
-    expect(entry, script).not.toBeNull();
-    expect(exists(entry![1]!), entry![1]).toBe(true);
+  it.each(Object.entries(TARGETS))('the %s target runs node on the compiled entry point, as `pnpm %s` does', (target, scriptName) => {
+    const script = root.scripts?.[scriptName];
+    expect(script, scriptName).toBeDefined();
+    // The script builds when needed, then `exec`s node: pnpm's SIGTERM reaches the gateway itself.
+    const match = /--build && ((?:\w+=\S+ )*)exec (node --enable-source-maps (packages\/\w+\/)dist\/(\S+)\.js)$/.exec(script!);
+    expect(match, script).not.toBeNull();
+    const [, assignments, command, folder, entry] = match!;
+    expect(commandWords(effective(target, 'CMD')!.text).join(' ')).toBe(command);
+    const source = `${folder}src/${entry}.ts`;
+    expect(exists(source), source).toBe(true);
+    // `LLM_ROLE=api` of `pnpm start:api` is the api image's environment.
+    for (const assignment of assignments!.trim().split(/\s+/).filter((word) => word !== '')) {
+      const [name, value] = assignment.split('=');
+      expect(environment(target).get(name!), assignment).toBe(value);
+    }
+    if (target !== 'api') expect(environment(target).has('LLM_ROLE'), target).toBe(false);
   });
 });

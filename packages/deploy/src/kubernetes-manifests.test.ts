@@ -64,14 +64,16 @@ describe('k8s/kustomization.yaml', () => {
     expect(new Set(resources)).toEqual(new Set([...files].filter((file) => file !== 'k8s/secret.template.yaml')));
   });
 
-  it('pins the gateway image to the same tag as the manifests', () => {
+  it('pins the gateway images (api, supervisor) to one tag, the tag of the manifests', () => {
     const images = asList(kustomization!.images);
-    expect(images).toHaveLength(1);
-    const tag = String(images[0]!.newTag);
+    expect(images.map((image) => String(image.name)).sort()).toEqual(['ghcr.io/openova-io/llm-gateway-api', 'ghcr.io/openova-io/llm-gateway-supervisor']);
+    const tags = new Set(images.map((image) => String(image.newTag)));
+    expect(tags.size).toBe(1);
+    const [tag] = tags;
     expect(tag).toMatch(/^\d+\.\d+\.\d+/);
-    const gateway = containers.filter(({ container }) => String(container.image).startsWith(String(images[0]!.name)));
+    const gateway = containers.filter(({ container }) => String(container.image).includes('llm-gateway'));
     expect(gateway.length).toBeGreaterThanOrEqual(2);
-    for (const { container } of gateway) expect(container.image).toBe(`${String(images[0]!.name)}:${tag}`);
+    for (const { container } of gateway) expect(images.map((image) => `${String(image.name)}:${tag}`)).toContain(container.image);
   });
 });
 

@@ -54,6 +54,16 @@ describe('Kubernetes', () => {
     for (const role of ['api', 'supervisor'] as const) expect(servedPaths(role)).toContain(PROBE_PATHS.metrics);
   });
 
+  it('the ServiceMonitor scrapes with LLM_METRICS_KEY from the Secret the pods read', () => {
+    const [endpoint] = asList(path(findManifest(manifests, 'ServiceMonitor', 'llm-gateway').object, ['spec']).endpoints);
+    expect(endpoint!.authorization).toEqual({ type: 'Bearer', credentials: { name: 'llm-gateway', key: 'LLM_METRICS_KEY' } });
+    const secret = findManifest(manifests, 'Secret', 'llm-gateway').object.stringData as Data;
+    expect(Object.keys(secret)).toContain('LLM_METRICS_KEY');
+    for (const { container } of containers.filter(({ workload }) => workload.name in ROLE_BY_WORKLOAD)) {
+      expect(asList(container.envFrom).map((source) => (source.secretRef as Data | undefined)?.name)).toContain('llm-gateway');
+    }
+  });
+
   it('KEDA watches the BullMQ wait list of the queue the supervisors consume, on the in-cluster Redis', () => {
     const [trigger] = asList(path(findManifest(manifests, 'ScaledObject', 'llm-gateway-supervisor').object, ['spec']).triggers);
     const configMap = findManifest(manifests, 'ConfigMap', 'llm-gateway').object.data as Data;
@@ -91,16 +101,21 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const { instructions } = parseDockerfile(readText('Dockerfile'));
-  const runtime = instructions.filter((instruction) => instruction.stage === 'runtime');
+  const ofStages = (stages: string[], keyword: string) =>
+    instructions.filter((instruction) => stages.includes(instruction.stage) && instruction.keyword === keyword);
+  const exposedBy = (stages: string[]) => ofStages(stages, 'EXPOSE').flatMap((instruction) => commandWords(instruction.text)).map(Number).sort();
 
-  it('exposes both roles ports', () => {
-    const exposed = runtime.filter((instruction) => instruction.keyword === 'EXPOSE').flatMap((instruction) => commandWords(instruction.text));
-    expect(exposed.map(Number).sort()).toEqual([EXPECTED_PORTS.api, EXPECTED_PORTS.supervisor]);
+  it("exposes each role's port on its target, and both on the all-in-one runtime (built on the supervisor's)", () => {
+    expect(exposedBy(['api'])).toEqual([EXPECTED_PORTS.api]);
+    expect(exposedBy(['supervisor'])).toEqual([EXPECTED_PORTS.supervisor]);
+    expect(exposedBy(['supervisor', 'runtime'])).toEqual([EXPECTED_PORTS.api, EXPECTED_PORTS.supervisor]);
   });
 
   it('checks health on the liveness path, which both roles serve', () => {
-    const [healthcheck] = runtime.filter((instruction) => instruction.keyword === 'HEALTHCHECK');
-    const command = healthcheckCommand(healthcheck!.text);
+    // Set once in the stage every runtime target is built from.
+    const healthchecks = ofStages(['app', 'api', 'supervisor', 'runtime'], 'HEALTHCHECK');
+    expect(healthchecks.map((instruction) => instruction.stage)).toEqual(['app']);
+    const command = healthcheckCommand(healthchecks[0]!.text);
     expect(command).toEqual(['node', 'packages/deploy/bin/healthcheck.mjs', PROBE_PATHS.liveness]);
     for (const role of ['api', 'supervisor'] as const) expect(servedPaths(role)).toContain(PROBE_PATHS.liveness);
   });

@@ -35,5 +35,8 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'key'), 'sk-ant-file\n');
     expect(loadConfig({ ANTHROPIC_API_KEY_FILE: join(dir, 'key') }).anthropicApiKey).toBe('sk-ant-file');
     expect(() => loadConfig({ ANTHROPIC_API_KEY_FILE: join(dir, 'missing') })).toThrow(/ANTHROPIC_API_KEY_FILE/);
+    writeFileSync(join(dir, 'metrics'), 'sk-metrics-file\n');
+    expect(loadConfig({ LLM_METRICS_KEY_FILE: join(dir, 'metrics') }).metricsKey).toBe('sk-metrics-file');
+    expect(loadConfig({ LLM_METRICS_KEY: 'sk-metrics-env', LLM_METRICS_KEY_FILE: join(dir, 'metrics') }).metricsKey).toBe('sk-metrics-env');
   });
 });

@@ -32,6 +32,7 @@ const environmentSchema = z.object({
   LLM_CLI_COMMAND: optionalText,
   LLM_CLI_HOST: z.enum(['pty', 'pipe']).optional(),
   LLM_CLI_SANDBOX: z.enum(['auto', 'bwrap', 'off']).default('auto'),
+  LLM_TOOL_RESULT_TIMEOUT: seconds.optional(),
   LLM_MODELS: optionalText,
   LLM_MODELS_FILE: optionalText,
   LLM_API_KEYS: optionalText,
@@ -39,10 +40,14 @@ const environmentSchema = z.object({
   LLM_ADMIN_KEY: optionalText,
   LLM_ADMIN_KEY_FILE: optionalText,
   LLM_AUTH_FAILURES_PER_MINUTE: int(0).default(30),
+  LLM_METRICS_KEY: optionalText,
+  LLM_METRICS_KEY_FILE: optionalText,
   LLM_RATE_LIMIT_RPM: int(0).default(0),
   LLM_RATE_LIMIT_TPM: int(0).default(0),
   LLM_CACHE_TTL: seconds.default(0),
   LLM_CACHE_MAX_ENTRIES: int(1).default(1000),
+  LLM_RESPONSE_STORE_ENTRIES: int(0).default(100),
+  LLM_RESPONSE_STORE_TTL: seconds.default(3600),
   LLM_TENANT_LIMITS: z
     .string()
     .regex(
@@ -107,6 +112,12 @@ export interface Config {
    * empty directories (start-up fails without one), `off` never does, `auto` does when the host can.
    */
   cliSandbox: 'auto' | 'bwrap' | 'off';
+  /**
+   * `LLM_TOOL_RESULT_TIMEOUT` in ms: how long a CLI turn that ended in tool calls stays parked for
+   * the follow-up with their results; 0 parks none. Unset: 60 s embedded, 0 in split mode (a
+   * follow-up is not yet routed to the supervisor holding its turn).
+   */
+  toolResultTimeoutMs: number;
   /** `LLM_MODELS` as given; {@link Config.modelTable} is what it means. */
   models: string | undefined;
   /**
@@ -118,11 +129,17 @@ export interface Config {
   adminKey: string | undefined;
   /** Failed authentications a client address may make per minute (burst) before it gets 429; 0: no throttle. */
   authFailuresPerMinute: number;
+  /** `LLM_METRICS_KEY`: a key `/metrics` accepts besides the admin key (for Prometheus), and nothing else. */
+  metricsKey: string | undefined;
   rateLimitRpm: number;
   rateLimitTpm: number;
   cacheTtlSeconds: number;
   /** Answers the in-memory response cache (embedded mode) holds at most; least recently used go first. */
   cacheMaxEntries: number;
+  /** Responses API conversations kept per tenant for `previous_response_id`, oldest dropped first; 0: none. */
+  responseStoreEntries: number;
+  /** How long a stored conversation stays, in seconds. */
+  responseStoreTtlSeconds: number;
   /** `LLM_TENANT_LIMITS`: per-tenant `rpm`/`tpm` overrides of the defaults, `tenant:rpm=N:tpm=N,…`. */
   tenantLimits: string | undefined;
   /** Requests with more messages get 400. */
@@ -195,15 +212,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cliCommand: e.LLM_CLI_COMMAND,
     cliHost: e.LLM_CLI_HOST,
     cliSandbox: e.LLM_CLI_SANDBOX,
+    toolResultTimeoutMs: e.LLM_TOOL_RESULT_TIMEOUT !== undefined ? e.LLM_TOOL_RESULT_TIMEOUT * 1000 : e.REDIS_URL ? 0 : 60_000,
     models: e.LLM_MODELS,
     modelTable: loadModelTable(e.LLM_MODELS, e.LLM_MODELS_FILE),
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),
     adminKey: e.LLM_ADMIN_KEY ?? readSecretFile('LLM_ADMIN_KEY_FILE', e.LLM_ADMIN_KEY_FILE),
     authFailuresPerMinute: e.LLM_AUTH_FAILURES_PER_MINUTE,
+    metricsKey: e.LLM_METRICS_KEY ?? readSecretFile('LLM_METRICS_KEY_FILE', e.LLM_METRICS_KEY_FILE),
     rateLimitRpm: e.LLM_RATE_LIMIT_RPM,
     rateLimitTpm: e.LLM_RATE_LIMIT_TPM,
     cacheTtlSeconds: e.LLM_CACHE_TTL,
     cacheMaxEntries: e.LLM_CACHE_MAX_ENTRIES,
+    responseStoreEntries: e.LLM_RESPONSE_STORE_ENTRIES,
+    responseStoreTtlSeconds: e.LLM_RESPONSE_STORE_TTL,
     tenantLimits: e.LLM_TENANT_LIMITS,
     maxMessages: e.LLM_MAX_MESSAGES,
     maxPromptChars: e.LLM_MAX_PROMPT_CHARS,

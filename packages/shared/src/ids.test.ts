@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionId, randomId } from './ids.ts';
+import { completionId, randomId, responseItemId } from './ids.ts';
 
 describe('ids', () => {
   it('makes base62 ids of the asked length that do not repeat', () => {
@@ -17,5 +17,10 @@ describe('ids', () => {
 
   it('prefixes completion ids as OpenAI does', () => {
     expect(completionId()).toMatch(/^chatcmpl-[A-Za-z0-9]{24}$/);
+  });
+
+  it('prefixes Responses API ids as OpenAI does', () => {
+    expect(responseItemId('resp')).toMatch(/^resp_[A-Za-z0-9]{24}$/);
+    expect(responseItemId('fc')).toMatch(/^fc_[A-Za-z0-9]{24}$/);
   });
 });

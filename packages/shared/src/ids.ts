@@ -38,3 +38,8 @@ export function completionId(): string {
 export function messageId(): string {
   return `msg_${randomId()}`;
 }
+
+/** An OpenAI-style Responses API id: `resp_`, `msg_` (an output message) or `fc_` (a function call item). */
+export function responseItemId(prefix: 'resp' | 'msg' | 'fc'): string {
+  return `${prefix}_${randomId()}`;
+}

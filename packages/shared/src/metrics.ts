@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** The gateway's Prometheus metrics, on a registry of their own (one per process or test). */
 export interface GatewayMetrics {
   registry: Registry;
-  /** By HTTP status, model, backend and front end (`dialect`: `chat`, `messages`, `responses`). */
+  /** By HTTP status, model, backend and API dialect (`chat`, `messages`, `responses`). */
   requestsTotal: Counter<'status' | 'model' | 'backend' | 'dialect'>;
   requestDuration: Histogram<'model' | 'backend' | 'stream'>;
   /** Sessions by status (and supervisor), set from the pool. */
@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   cacheHits: Counter<'tenant'>;
   queueDepth: Gauge<never>;
   tokensTotal: Counter<'kind' | 'model' | 'tenant'>;
+  /** Dollars the backends reported spending (the CLI's `total_cost_usd`), by tenant, model and backend. */
+  costUsdTotal: Counter<'tenant' | 'model' | 'backend'>;
   /** Runs `collect` before every scrape, e.g. to count sessions only when someone asks. */
   addCollector(collect: () => void | Promise<void>): void;
 }
@@ -46,7 +48,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
     sessionsTotal,
     requestsTotal: new Counter({
       name: 'llm_requests_total',
-      help: 'Completion requests by HTTP status, model, backend and dialect (chat, messages, responses).',
+      help: 'Completion requests by HTTP status, model, backend and API dialect (chat, messages, responses).',
       labelNames: ['status', 'model', 'backend', 'dialect'],
       registers,
     }),
@@ -72,6 +74,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
       name: 'llm_tokens_total',
       help: 'Tokens by kind (prompt, completion), model and tenant.',
       labelNames: ['kind', 'model', 'tenant'],
+      registers,
+    }),
+    costUsdTotal: new Counter({
+      name: 'llm_cost_usd_total',
+      help: 'US dollars the backends reported spending (the cli backend\'s total_cost_usd), by tenant, model and backend.',
+      labelNames: ['tenant', 'model', 'backend'],
       registers,
     }),
   };

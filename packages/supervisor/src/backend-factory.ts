@@ -55,6 +55,7 @@ function createCliBackendFromConfig(config: Config, log: Logger): SessionBackend
       ...(config.cliHost ? { host: config.cliHost } : {}),
       sandbox: config.cliSandbox,
       requestTimeoutMs: config.requestTimeoutMs,
+      toolResultTimeoutMs: config.toolResultTimeoutMs,
       ...(config.anthropicApiKey ? { apiKey: config.anthropicApiKey } : {}),
     });
   } catch (error) {

@@ -11,6 +11,7 @@ export {
   type Executor,
   type RunJobOptions,
 } from './run-job.ts';
+export { START_MARGIN_MS } from './execute-in-time.ts';
 export { isAssignable, transition, type SessionEvent, type SessionFinalStatus } from './session/session-state.ts';
 export { createSupervisor, type Supervisor, type SupervisorHealth, type SupervisorOptions } from './supervisor.ts';
 export { CancelRegistry } from './queue/cancel-registry.ts';

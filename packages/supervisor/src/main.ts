@@ -1,7 +1,6 @@
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
-import { ConfigError, createKeyRing, createLogger, createMetrics, exitOnConfigError, loadConfigOrExit, parseApiKeys } from '@llm-gateway/shared';
+import { ConfigError, createLogger, createMetrics, exitOnConfigError, keyRingFromConfig, loadConfigOrExit } from '@llm-gateway/shared';
 import { createStatusApp } from './http/status-app.ts';
+import { startStatusServer } from './http/status-server.ts';
 import { queueConcurrency, startQueueConsumer } from './queue/queue-consumer.ts';
 import { redisKeys } from './queue/protocol.ts';
 import { createSupervisor } from './supervisor.ts';
@@ -17,6 +16,8 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const redisUrl = config.redisUrl ?? DEFAULT_REDIS_URL;
   const log = createLogger({ level: config.logLevel, base: { role: 'supervisor' } });
+  // Before anything starts: a bad or duplicated key stops start-up here.
+  const keys = keyRingFromConfig(config);
   // A stray rejection from a Redis client must not take the sessions down with it.
   process.on('unhandledRejection', (reason) => log.error({ error: String(reason) }, 'unhandled rejection'));
   const metrics = createMetrics({ defaultLabels: { role: 'supervisor' } });
@@ -31,23 +32,18 @@ async function main(): Promise<void> {
     log: log.child({ component: 'queue-consumer' }),
   });
   let stopping = false;
-  const keys = createKeyRing({ keys: parseApiKeys(config.apiKeys), adminKey: config.adminKey });
   const app = createStatusApp({ supervisor, consumer, metrics, keys, stopping: () => stopping });
-  const port = config.port ?? 5006;
-  const server = serve({ fetch: app.fetch, port, hostname: config.host }) as Server;
-  server.once('listening', () =>
-    log.info(
-      { port, supervisor: supervisor.id, backend: config.backend, poolSize: config.poolSize, queue: redisKeys(config.redisPrefix).prefix },
-      'supervisor listening',
-    ),
+  const server = await startStatusServer(app, config);
+  log.info(
+    { port: server.port, supervisor: supervisor.id, backend: config.backend, poolSize: config.poolSize, queue: redisKeys(config.redisPrefix).prefix },
+    'supervisor listening',
   );
 
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'signal received: leaving the cluster');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    const closed = server.close();
     consumer
       .close(config.shutdownGraceMs)
       .then(() => supervisor.stop())

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type BackendName, type CompletionJob, type JobEvent, type StreamPart } from '@llm-gateway/shared';
-import { runJob, type ExecuteOptions, type Executor } from './run-job.ts';
+import { START_MARGIN_MS } from './execute-in-time.ts';
+import { answeredToolCalls, runJob, type ExecuteOptions, type Executor } from './run-job.ts';
 
 function job(fallbacks?: BackendName[]): CompletionJob {
   const now = Date.now();
@@ -181,7 +182,7 @@ describe('runJob with the caller’s controller handed over', () => {
 
   it('aborts the handed controller itself when the deadline passes', async () => {
     const controller = new AbortController();
-    const late = { ...job(), deadline: Date.now() + 20 };
+    const late = { ...job(), deadline: Date.now() + START_MARGIN_MS + 20 };
     const events = await collect(runJob(late, controller.signal, { executor: hangingExecutor([]), supervisorId: 'sup' }, controller));
     expect(events.at(-1)).toEqual({ type: 'error', error: expect.objectContaining({ code: 'timeout' }) });
     expect(controller.signal.reason).toMatchObject({ code: 'timeout' });
@@ -232,7 +233,7 @@ describe('how runJob reports a job’s end to its session', () => {
 
   it('failed: the deadline passed while the backend was still answering (a hung upstream or process)', async () => {
     const outcomes: string[] = [];
-    const late = { ...job(), deadline: Date.now() + 20 };
+    const late = { ...job(), deadline: Date.now() + START_MARGIN_MS + 20 };
     await collect(runJob(late, new AbortController().signal, { executor: executor(outcomes, [{ type: 'text-delta', text: 'a' }], 'wait'), supervisorId: 'sup' }));
     // In split mode the API's own timer may cancel first: a cancel at or after the deadline counts the same.
     let clock = Date.now();
@@ -285,3 +286,14 @@ describe('how runJob reports a job’s end to its session', () => {
   });
 });
 
+
+describe('answeredToolCalls', () => {
+  it("lists the calls a request's trailing tool messages answer, in order, and nothing for other requests", () => {
+    const user = { role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] };
+    const calls = { role: 'assistant' as const, content: '', toolCalls: [{ id: 'a', name: 'f', arguments: '{}' }, { id: 'b', name: 'f', arguments: '{}' }] };
+    const tool = (id: string) => ({ role: 'tool' as const, toolCallId: id, content: 'x' });
+    expect(answeredToolCalls({ model: 'm', messages: [user, calls, tool('a'), tool('b')] })).toEqual(['a', 'b']);
+    expect(answeredToolCalls({ model: 'm', messages: [user, calls, tool('a'), tool('b'), user] })).toEqual([]);
+    expect(answeredToolCalls({ model: 'm', messages: [user] })).toEqual([]);
+  });
+});

@@ -12,6 +12,7 @@ import {
 import type { Backend, SessionBackend } from '@llm-gateway/backends';
 import type { JobOutcome } from './pool/pool-lease.ts';
 import type { SessionPool } from './pool/session-pool.ts';
+import { START_MARGIN_MS, executeInTime } from './execute-in-time.ts';
 
 /** Something that can take one request: a pooled session, or a stateless backend. */
 export interface Execution {
@@ -54,7 +55,9 @@ export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Exec
   return async (request, signal, log, options) => {
     const refusal = backend.check?.(request);
     if (refusal) throw refusal;
-    const lease = await pool.acquire(signal, options?.failFast ? FAIL_FAST : undefined);
+    // A follow-up with tool results goes on with the turn parked for them, when it is parked here.
+    const answered = answeredToolCalls(request);
+    const lease = (answered.length > 0 ? pool.claimParked(answered) : undefined) ?? (await pool.acquire(signal, options?.failFast ? FAIL_FAST : undefined));
     return {
       sessionId: lease.id,
       parts: lease.session.run(request, { signal, log, stream: options?.stream }),
@@ -62,6 +65,17 @@ export function pooledExecutor(pool: SessionPool, backend: SessionBackend): Exec
       done: lease.release.bind(lease),
     };
   };
+}
+
+/** The ids of the tool calls a request's trailing `tool` messages answer: what a parked turn waits for. */
+export function answeredToolCalls(request: ChatRequest): string[] {
+  const ids: string[] = [];
+  for (let index = request.messages.length - 1; index >= 0; index--) {
+    const message = request.messages[index]!;
+    if (message.role !== 'tool') break;
+    ids.push(message.toolCallId);
+  }
+  return ids.reverse();
 }
 
 /** Runs requests straight on a stateless backend (the API backends). */
@@ -124,7 +138,7 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
     let pending: IteratorResult<StreamPart> | undefined;
     let backend = job.backend;
     if (job.fallbacks === undefined || job.fallbacks.length === 0 || options.executorFor === undefined) {
-      execution = await options.executor(job.request, controller.signal, log, executeOptions(job.stream, false));
+      execution = await executeInTime(options.executor, job, controller.signal, log, executeOptions(job.stream, false), now);
       parts = execution.parts[Symbol.asyncIterator]();
     } else {
       ({ backend, execution, parts, pending } = await startWithFallbacks(job, controller.signal, options));
@@ -193,18 +207,18 @@ interface Started {
 
 /** Tries `job.backend`, then each fallback, until one answers or fails in a way the next cannot mend. */
 async function startWithFallbacks(job: CompletionJob, signal: AbortSignal, options: RunJobOptions): Promise<Started> {
-  const { log } = options;
+  const { log, now = Date.now } = options;
   const fallbacks = job.fallbacks ?? [];
   let executor = options.executor;
   let backend = job.backend;
   for (const fallback of fallbacks) {
-    const attempt = await attemptBackend(executor, job, signal, log);
+    const attempt = await attemptBackend(executor, job, signal, log, now);
     if (!(attempt instanceof GatewayError)) return { ...attempt, backend };
     log?.warn({ jobId: job.id, requestId: job.requestId, backend, fallback, code: attempt.code }, 'backend failed before any output: trying the next one');
     backend = fallback;
     executor = options.executorFor!(fallback);
   }
-  const execution = await executor(job.request, signal, log, executeOptions(job.stream, false));
+  const execution = await executeInTime(executor, job, signal, log, executeOptions(job.stream, false), now);
   return { backend, execution, parts: execution.parts[Symbol.asyncIterator](), pending: undefined };
 }
 
@@ -213,16 +227,22 @@ async function startWithFallbacks(job: CompletionJob, signal: AbortSignal, optio
  * retryably before any output (its session released as failed); throws what cannot be mended by
  * another backend (the caller gave up, the request is at fault).
  */
-async function attemptBackend(executor: Executor, job: CompletionJob, signal: AbortSignal, log: Logger | undefined): Promise<Omit<Started, 'backend'> | GatewayError> {
+async function attemptBackend(
+  executor: Executor,
+  job: CompletionJob,
+  signal: AbortSignal,
+  log: Logger | undefined,
+  now: () => number,
+): Promise<Omit<Started, 'backend'> | GatewayError> {
   const mendable = (error: unknown): GatewayError | undefined => {
-    if (signal.aborted) return undefined;
+    if (signal.aborted || job.deadline - now() < START_MARGIN_MS) return undefined;
     if (error instanceof GatewayError) return error.retryable ? error : undefined;
     log?.error({ jobId: job.id, requestId: job.requestId, error: error instanceof Error ? error.message : String(error) }, 'backend failed');
     return new GatewayError('upstream_error', 'The backend failed while answering.');
   };
   let execution: Execution;
   try {
-    execution = await executor(job.request, signal, log, executeOptions(job.stream, true));
+    execution = await executeInTime(executor, job, signal, log, executeOptions(job.stream, true), now);
   } catch (error) {
     const failure = mendable(error);
     if (failure === undefined) throw error;

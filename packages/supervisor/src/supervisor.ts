@@ -137,6 +137,7 @@ function hostBackend(name: BackendName, supervised: SupervisedBackend, config: C
     keepAliveIntervalMs: config.keepAliveIntervalMs,
     sessionMaxRequests: config.sessionMaxRequests,
     startTimeoutMs: config.sessionStartTimeoutMs,
+    toolResultTimeoutMs: config.toolResultTimeoutMs,
     supervisorId,
     log: log.child({ component: 'pool', backend: name }),
   });

@@ -1,13 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { GatewayError } from '@llm-gateway/shared';
+import { bearerToken, missingKeyError, operatorAccessError, wrongKeyError, type GatewayError, type KeyRing, type OperatorScope } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
-import { ADMIN, bearerToken, type KeyRing } from '@llm-gateway/shared';
 import { clientAddress, tooManyFailuresError, type AuthThrottle } from './auth-throttle.ts';
-
-// The messages never echo what was presented: it may be a real key sent to the wrong place.
-const missingKey = () =>
-  new GatewayError('invalid_api_key', "You didn't provide an API key. Send it in the Authorization header as 'Bearer <key>' (or in x-api-key).");
-const wrongKey = () => new GatewayError('invalid_api_key', 'Incorrect API key provided.');
 
 /**
  * The key a request presents: `Authorization: Bearer <key>` as OpenAI's clients send it, else
@@ -40,35 +34,26 @@ function failed(c: Context, throttle: AuthThrottle, error: GatewayError): Gatewa
 export function requireTenantKey(keys: KeyRing, throttle: AuthThrottle): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const token = presentedKey(c);
-    if (token === undefined) throw failed(c, throttle, missingKey());
+    if (token === undefined) throw failed(c, throttle, missingKeyError(true));
     const owner = keys.identify(token);
-    if (owner === undefined || owner === ADMIN) throw failed(c, throttle, wrongKey());
+    // The admin and metrics keys are operators', never a tenant's.
+    if (typeof owner !== 'string') throw failed(c, throttle, wrongKeyError());
     c.set('tenant', owner);
     await next();
   };
 }
 
 /**
- * Operator endpoints (`/sessions`): the admin key (`LLM_ADMIN_KEY`) is required; a tenant key gets
- * 403. Without an admin key they are open only while the gateway is open (no tenant keys either):
- * once tenants have keys, an unset admin key closes them rather than exposing them to everyone.
- * A missing or unknown key counts as a failed authentication; a tenant key does not.
+ * Operator endpoints: `admin` (`/sessions`, `/status`) needs `LLM_ADMIN_KEY`; `metrics`
+ * (`/metrics`) takes it or `LLM_METRICS_KEY`; a tenant key gets 403. The rules are shared with
+ * the supervisor ({@link operatorAccessError}). Install it only where `operatorEndpointGuarded`
+ * says so: an open gateway runs no check. A missing or unknown key counts as a failed
+ * authentication; a tenant key does not.
  */
-export function requireAdminKey(keys: KeyRing, throttle: AuthThrottle): MiddlewareHandler<GatewayEnv> {
+export function requireOperatorKey(keys: KeyRing, scope: OperatorScope, throttle: AuthThrottle): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
-    if (token === undefined) throw failed(c, throttle, missingKey());
-    const owner = keys.identify(token);
-    if (owner === ADMIN) return next();
-    if (owner === undefined) throw failed(c, throttle, wrongKey());
-    throw new GatewayError(
-      'permission_denied',
-      keys.hasAdminKey ? 'This endpoint needs the admin key; a tenant key is not enough.' : 'This endpoint needs the admin key, and none is configured.',
-    );
+    const error = operatorAccessError(keys, c.req.header('authorization'), scope);
+    if (error) throw error.code === 'invalid_api_key' ? failed(c, throttle, error) : error;
+    await next();
   };
-}
-
-/** Whether operator endpoints need the admin key under this configuration. */
-export function adminEndpointsGuarded(keys: KeyRing): boolean {
-  return keys.hasAdminKey || keys.enabled;
 }

@@ -10,13 +10,13 @@ export interface CompletionOutcome {
 }
 
 /**
- * Records one completion (of any dialect) exactly once, whichever way it ends: the request counter, the
- * latency histogram, token counters and one structured log line.
+ * Records one completion exactly once, whichever way it ends: the request counter, the latency
+ * histogram, token counters and one structured log line.
  */
 export class CompletionRecorder {
-  model = 'unknown';
-  /** The front end the request came through. */
+  /** The API the client spoke; a bounded label. */
   dialect: DialectName = 'chat';
+  model = 'unknown';
   backend = 'none';
   tenant = 'anonymous';
   stream = false;
@@ -50,6 +50,7 @@ export class CompletionRecorder {
     if (outcome.usage && this.cache !== 'hit') {
       this.metrics.tokensTotal.inc({ kind: 'prompt', model, tenant: this.tenant }, outcome.usage.promptTokens);
       this.metrics.tokensTotal.inc({ kind: 'completion', model, tenant: this.tenant }, outcome.usage.completionTokens);
+      if (outcome.usage.costUsd !== undefined) this.metrics.costUsdTotal.inc({ tenant: this.tenant, model, backend: this.backend }, outcome.usage.costUsd);
     }
     this.log.info(
       {
@@ -64,6 +65,7 @@ export class CompletionRecorder {
         sessionId: outcome.sessionId ?? null,
         promptTokens: outcome.usage?.promptTokens,
         completionTokens: outcome.usage?.completionTokens,
+        ...(outcome.usage?.costUsd === undefined ? {} : { costUsd: outcome.usage.costUsd }),
         ...(this.estimatedPromptTokens === undefined ? {} : { estimatedPromptTokens: this.estimatedPromptTokens }),
         ...(this.cache === undefined ? {} : { cache: this.cache }),
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),

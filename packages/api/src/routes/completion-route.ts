@@ -7,15 +7,15 @@ import { streamCompletion } from '../sse/stream-completion.ts';
 import { CompletionRecorder } from './completion-recorder.ts';
 import type { Dialect, ParsedCompletion } from './dialect.ts';
 import { onClientGone } from '../middleware/client-gone.ts';
-import { readJson } from './read-json.ts';
+import { readBody } from '../middleware/read-body.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.ts';
 import { serveCached } from '../tenants/serve-cached.ts';
 import { CACHE_HEADER } from '../tenants/cache-policy.ts';
 import type { ModelRoute } from '../models/model-catalog.ts';
 
 /**
- * A completion endpoint of one dialect: validate, admit, hand the job to the dispatcher, answer in
- * the dialect's shapes. Every front end goes through here, so tenants, limits, the cache,
- * metrics, logs and the status page apply alike.
+ * A completion endpoint in `dialect`: validate, hand the job to the dispatcher, answer in the
+ * dialect's shape. Admission, cache, dispatch, metrics and logs are one path for every dialect.
  */
 export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDependencies, dialect: Dialect<Parsed>) {
   const knownModels = new Set(deps.catalog.list().map((entry) => entry.id));
@@ -29,6 +29,7 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
         latencyMs,
         status: outcome.status,
         model: recorder.model,
+        dialect: dialect.name,
         requestId,
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
       });
@@ -40,7 +41,7 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
       return await handle(c, deps, dialect, recorder);
     } catch (error) {
       recorder.finish({ status: error instanceof GatewayError ? error.status : 500, errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
-      throw error;
+      throw inDialect(error, dialect);
     }
   };
 }
@@ -79,6 +80,7 @@ async function handle<Parsed extends ParsedCompletion>(
   const route = routeOf(deps, parsed.request.model);
   const backend = route.backend;
   recorder.backend = backend;
+  if (dialect.prepare) await dialect.prepare(c, parsed);
   const request = dialect.requestFor?.(parsed, [backend, ...(route.fallbacks ?? [])]) ?? parsed.request;
   const admission = await deps.tenants.admit(c, request);
   recorder.cache = admission.cache;
@@ -103,7 +105,7 @@ async function handle<Parsed extends ParsedCompletion>(
   const events = admission.track(deps.dispatcher.run(job, cancel.signal, { controller: cancel })[Symbol.asyncIterator]());
 
   if (parsed.stream) {
-    const format = dialect.streamFormat(identity, parsed);
+    const format = dialect.streamFormat(c, identity, parsed);
     return streamCompletion(c, { format, events, cancel, recorder, cleanup: stopWatching, deadline: job.deadline });
   }
   let sessionId: string | null = null;
@@ -114,9 +116,41 @@ async function handle<Parsed extends ParsedCompletion>(
       // A fallback may have answered: the metrics name the backend that did.
       if (event.backend) recorder.backend = event.backend;
     });
+    const body = await dialect.body(c, identity, parsed, answer);
     recorder.finish({ status: 200, usage: answer.usage, sessionId });
-    return c.json(dialect.body(identity, answer));
+    return c.json(body);
   } finally {
     stopWatching();
   }
+}
+
+/** The error with its `param` named as the dialect names it. */
+function inDialect(error: unknown, dialect: Dialect<ParsedCompletion>): unknown {
+  if (!(error instanceof GatewayError) || error.param === null || !dialect.paramName) return error;
+  const param = dialect.paramName(error.param);
+  if (param === error.param) return error;
+  return new GatewayError(error.code, error.message, {
+    param,
+    status: error.status,
+    ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+    cause: error,
+  });
+}
+
+async function readJson(c: Context<GatewayEnv>, maxBytes: number): Promise<unknown> {
+  const text = await readBody(c, maxBytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new GatewayError(
+      'invalid_json',
+      'We could not parse the JSON body of your request. The body must be a JSON object.',
+    );
+  }
+  // Recursive code further on (JSON.stringify, structured clone) overflows the stack on deep nesting.
+  if (nestedDeeperThan(value)) {
+    throw new GatewayError('invalid_json', `The JSON body of your request is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
+  return value;
 }

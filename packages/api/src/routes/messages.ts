@@ -10,10 +10,10 @@ export const messagesDialect: Dialect<ParsedMessagesRequest> = {
   name: 'messages',
   parse: parseMessagesRequest,
   newId: messageId,
-  body: messageBody,
+  body: (_c, identity, _parsed, answer) => messageBody(identity, answer),
   // Only where the api backend may answer: elsewhere the copy would only cost memory (and Redis space).
   requestFor: (parsed, backends) => (backends.includes('api') ? { ...parsed.request, anthropic: parsed.passthrough } : parsed.request),
-  streamFormat: (identity) => anthropicStreamFormat(identity),
+  streamFormat: (_c, identity) => anthropicStreamFormat(identity),
 };
 
 /** `POST /v1/messages`: the same pipeline as chat completions, in Anthropic's shapes. */

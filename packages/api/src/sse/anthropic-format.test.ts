@@ -46,7 +46,7 @@ describe('anthropicStreamFormat', () => {
     const format = anthropicStreamFormat(identity);
     const names = sseEvents(format.start() + format.finish('length', undefined)).map((event) => event.event);
     expect(names).toEqual(['message_start', 'ping', 'content_block_start', 'content_block_stop', 'message_delta', 'message_stop']);
-    expect(sseEvents(format.error(new GatewayError('overloaded', 'busy')))).toEqual([
+    expect(sseEvents(format.fail(new GatewayError('overloaded', 'busy')))).toEqual([
       { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'busy' } } },
     ]);
   });

@@ -1,7 +1,7 @@
 import type { CollectedAnswer } from '@llm-gateway/backends';
 import { toAnthropicError, type FinishReason, type ToolCall, type Usage } from '@llm-gateway/shared';
 import type { CompletionIdentity } from './openai-format.ts';
-import type { StreamFormat } from './stream-format.ts';
+import type { StreamFormat } from './stream-completion.ts';
 
 /** Why the model stopped, in Anthropic's words. */
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
@@ -128,6 +128,6 @@ export function anthropicStreamFormat(identity: CompletionIdentity): StreamForma
         event('message_stop', {})
       );
     },
-    error: (error) => event('error', { error: toAnthropicError(error).body.error }),
+    fail: (error) => event('error', { error: toAnthropicError(error).body.error }),
   };
 }

@@ -1,6 +1,6 @@
 import type { CollectedAnswer } from '@llm-gateway/backends';
-import type { FinishReason, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
-import type { StreamFormat } from './stream-format.ts';
+import type { FinishReason, GatewayError, OpenAIChatCompletion, OpenAIUsage, StreamPart, Usage } from '@llm-gateway/shared';
+import type { StreamFormat } from './stream-completion.ts';
 
 /** What every chunk and response of one completion shares. */
 export interface CompletionIdentity {
@@ -102,8 +102,11 @@ export function errorEvent(body: unknown): string {
 
 export const DONE_EVENT = 'data: [DONE]\n\n';
 
-/** OpenAI's chunks: the role first, deltas, the finish, the usage chunk when asked for, `[DONE]`. */
-export function openAIStreamFormat(identity: CompletionIdentity, includeUsage: boolean): StreamFormat {
+/**
+ * The chat completion stream: a role chunk, content and tool-call chunks, one finish chunk (and
+ * the usage chunk with `include_usage`), then `[DONE]`; a failure is one error event, no `[DONE]`.
+ */
+export function chatStreamFormat(identity: CompletionIdentity, includeUsage: boolean): StreamFormat {
   return {
     start: () => roleChunk(identity),
     delta: (part) => deltaChunk(identity, part),
@@ -112,6 +115,6 @@ export function openAIStreamFormat(identity: CompletionIdentity, includeUsage: b
       if (includeUsage && usage) text += usageChunk(identity, usage);
       return text + DONE_EVENT;
     },
-    error: (error) => errorEvent(error.toBody()),
+    fail: (error: GatewayError) => errorEvent(error.toBody()),
   };
 }

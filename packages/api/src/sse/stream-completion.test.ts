@@ -1,8 +1,9 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, loadConfig } from '@llm-gateway/shared';
+import { createLogger, loadConfig, type Dispatcher, type JobEvent } from '@llm-gateway/shared';
+import { createApp } from '../app.ts';
 import { createGateway, type Gateway } from '../gateway.ts';
-import { startServer } from '../server.ts';
+import { startServer } from '@llm-gateway/shared';
 import { OVERDUE_GRACE_MS } from './stream-completion.ts';
 
 /**
@@ -93,5 +94,38 @@ describe('a client that stops reading a stream', () => {
       await server.close();
       await gateway.close();
     }
+  });
+});
+
+describe('a stream whose first output comes after its deadline', () => {
+  it('is answered 504 with an error body, not SSE headers', async () => {
+    // A dispatcher that lets the deadline pass, then sends output: as when the first delta comes
+    // in the same turn as the deadline, before the job's own timer has ended it.
+    let cancelled: unknown;
+    const dispatcher: Dispatcher = {
+      mode: 'in-process',
+      async *run(job, signal): AsyncGenerator<JobEvent> {
+        signal.addEventListener('abort', () => (cancelled = signal.reason));
+        yield { type: 'job-started', sessionId: 'session-1', supervisor: 'test' };
+        await new Promise((resolve) => setTimeout(resolve, job.deadline - Date.now() + 20));
+        yield { type: 'text-delta', text: 'late ' };
+        yield { type: 'finish', finishReason: 'stop' };
+      },
+      sessions: async () => [],
+      health: async () => ({ ok: true, mode: 'in-process', supervisors: 1, pool: { total: 0, starting: 0, ready: 0, busy: 0, parked: 0, resetting: 0, stopping: 0, failed: 0 } }),
+      queueDepth: async () => 0,
+      close: async () => {},
+    };
+    const config = loadConfig({ LLM_BACKEND: 'mock', LLM_REQUEST_TIMEOUT: '0.2', LOG_LEVEL: 'silent' });
+    const app = createApp({ config, dispatcher, log: createLogger({ level: 'silent' }) });
+    const response = await app.request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet', stream: true, messages: [{ role: 'user', content: 'Hello!' }] }),
+    });
+    expect(response.status).toBe(504);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('timeout');
+    expect(cancelled).toMatchObject({ code: 'timeout' });
   });
 });

@@ -1,12 +1,25 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import { GatewayError, type JobEvent, type StreamPart, type Usage } from '@llm-gateway/shared';
+import { GatewayError, type FinishReason, type JobEvent, type StreamPart, type Usage } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
 import type { CompletionRecorder } from '../routes/completion-recorder.ts';
-import type { StreamFormat } from './stream-format.ts';
+
+/**
+ * How one front end (chat completions, Messages, Responses) writes a stream: the SSE text for each moment
+ * of it. Made afresh for every stream, so it may keep state (sequence numbers, open items).
+ */
+export interface StreamFormat {
+  /** Written as soon as the stream opens. */
+  start(): string;
+  /** A text or tool-call delta; undefined when the part writes nothing. */
+  delta(part: Extract<StreamPart, { type: 'text-delta' | 'tool-call-delta' }>): string | undefined;
+  /** The last write of a stream that finished, with the stop sequence that ended it when the backend named one. */
+  finish(finishReason: FinishReason, usage: Usage | undefined, stopSequence?: string): string;
+  /** The last write of a stream that failed after it opened. */
+  fail(error: GatewayError): string;
+}
 
 export interface StreamCompletionOptions {
-  /** The dialect's events. */
   format: StreamFormat;
   events: AsyncIterator<JobEvent>;
   /** Aborted when the client goes away mid-stream: cancels the job. */
@@ -28,9 +41,10 @@ export const OVERDUE_GRACE_MS = 1_000;
 const encoder = new TextEncoder();
 
 /**
- * Answers with an SSE stream in the format's dialect. The first part is awaited before any header is sent, so a
- * job that fails at once still gets a proper HTTP error status; a failure after that becomes one
- * final error event, then the stream closes.
+ * Answers with an SSE stream written by `format`. The first part (output, not `job-started`) is
+ * awaited before any header is sent, so a job that fails or times out before its first output
+ * (waiting for a session or for the upstream) still gets a proper HTTP error status, e.g. 504; a
+ * failure after that becomes one final error event, then the stream closes.
  */
 export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCompletionOptions): Promise<Response> {
   const { format, events, cancel, recorder, cleanup, deadline } = options;
@@ -63,6 +77,16 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
     void events.return?.();
     throw GatewayError.fromJSON(first.error);
   }
+  if (deadline !== undefined && Date.now() >= deadline) {
+    // The first output came in the same turn as the deadline, before its timer: the job is over
+    // either way, and nothing has been sent yet, so the client gets a 504, not a word and a
+    // timeout event.
+    const error = new GatewayError('timeout', 'The request did not finish within its timeout.');
+    cleanup();
+    cancel.abort(error);
+    void events.return?.();
+    throw error;
+  }
 
   let usage: Usage | undefined;
   let pending: StreamPart | undefined = first;
@@ -89,7 +113,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
           pending = undefined;
           if (part === undefined) {
             const error = new GatewayError('upstream_error', 'The answer ended before it was finished.');
-            controller.enqueue(encoder.encode(format.error(error)));
+            controller.enqueue(encoder.encode(format.fail(error)));
             controller.close();
             end(error.status, error.code);
             return;
@@ -106,7 +130,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
           }
           if (part.type === 'error') {
             const error = GatewayError.fromJSON(part.error);
-            controller.enqueue(encoder.encode(format.error(error)));
+            controller.enqueue(encoder.encode(format.fail(error)));
             controller.close();
             end(error.status, error.code);
             return;
@@ -119,7 +143,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
         }
       } catch (error) {
         const gatewayError = error instanceof GatewayError ? error : new GatewayError('internal_error', 'The stream failed.');
-        controller.enqueue(encoder.encode(format.error(gatewayError)));
+        controller.enqueue(encoder.encode(format.fail(gatewayError)));
         controller.close();
         end(gatewayError.status, gatewayError.code);
       }

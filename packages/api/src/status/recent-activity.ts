@@ -1,10 +1,12 @@
-/** One finished chat completion, as the status page shows it. */
+/** One finished completion, as the status page shows it. */
 export interface CompletionRecord {
   /** Epoch milliseconds when it ended. */
   at: number;
   latencyMs: number;
   status: number;
   model: string;
+  /** The API it was asked through (`chat`, `messages`, `responses`). @defaultValue `chat` */
+  dialect?: string;
   requestId: string;
   errorCode?: string;
 }

@@ -39,13 +39,13 @@ export const STATUS_PAGE = `<!doctype html>
   <div class="card"><span class="muted">supervisors</span><b id="supervisors">–</b></div>
 </div>
 <h2>Sessions by state</h2>
-<table id="by-state"><thead><tr><th>supervisor</th><th>starting</th><th>ready</th><th>busy</th><th>resetting</th><th>stopping</th><th>failed</th></tr></thead><tbody></tbody></table>
+<table id="by-state"><thead><tr><th>supervisor</th><th>starting</th><th>ready</th><th>busy</th><th>parked</th><th>resetting</th><th>stopping</th><th>failed</th></tr></thead><tbody></tbody></table>
 <h2>Sessions</h2>
 <table id="sessions"><thead><tr><th>id</th><th>status</th><th>supervisor</th><th>backend</th><th>pid</th><th>model</th><th>requests</th><th>last used</th><th>error</th></tr></thead><tbody></tbody></table>
 <h2>Recent errors</h2>
-<table id="errors"><thead><tr><th>time</th><th>status</th><th>code</th><th>model</th><th>request id</th></tr></thead><tbody></tbody></table>
+<table id="errors"><thead><tr><th>time</th><th>status</th><th>code</th><th>api</th><th>model</th><th>request id</th></tr></thead><tbody></tbody></table>
 <script>
-const STATES = ['starting', 'ready', 'busy', 'resetting', 'stopping', 'failed'];
+const STATES = ['starting', 'ready', 'busy', 'parked', 'resetting', 'stopping', 'failed'];
 const $ = (id) => document.getElementById(id);
 function row(cells, classes) {
   const tr = document.createElement('tr');
@@ -102,7 +102,7 @@ async function refresh() {
     fill('sessions', s.sessions.map((x) => row(
       [x.id, x.status, x.supervisor, x.backend, x.pid, x.model, x.requests, ago(x.last_used_at), x.error],
       [null, 'status ' + x.status])));
-    fill('errors', s.activity.recentErrors.map((e) => row([new Date(e.at).toLocaleTimeString(), e.status, e.errorCode, e.model, e.requestId], [null, 'bad'])));
+    fill('errors', s.activity.recentErrors.map((e) => row([new Date(e.at).toLocaleTimeString(), e.status, e.errorCode, e.dialect ?? 'chat', e.model, e.requestId], [null, 'bad'])));
   } catch (error) {
     $('overall').textContent = '· unreachable';
     $('overall').className = 'status bad';

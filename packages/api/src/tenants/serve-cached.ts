@@ -8,22 +8,24 @@ import { replayAnswer } from './answer-events.ts';
 import type { CachedAnswer } from './response-cache.ts';
 
 /**
- * Answers from the cache, as JSON or as the same SSE stream a fresh answer gets, in the request's
- * dialect and under a new id. Nothing is dispatched, so there is nothing to cancel.
+ * Answers from the cache, as JSON or as the same SSE stream a fresh answer gets, under a new id,
+ * in the dialect that asked. Nothing is dispatched, so there is nothing to cancel.
  */
-export function serveCached<Parsed extends ParsedCompletion>(
+export async function serveCached<Parsed extends ParsedCompletion>(
   c: Context<GatewayEnv>,
   dialect: Dialect<Parsed>,
   parsed: Parsed,
   answer: CachedAnswer,
   recorder: CompletionRecorder,
-): Promise<Response> | Response {
+): Promise<Response> {
   const now = Date.now();
   const identity: CompletionIdentity = { id: dialect.newId(), created: Math.floor(now / 1000), model: parsed.request.model };
   if (parsed.stream) {
     const events = replayAnswer(answer);
-    return streamCompletion(c, { format: dialect.streamFormat(identity, parsed), events, cancel: new AbortController(), recorder, cleanup: () => {} });
+    const format = dialect.streamFormat(c, identity, parsed);
+    return streamCompletion(c, { format, events, cancel: new AbortController(), recorder, cleanup: () => {} });
   }
+  const body = await dialect.body(c, identity, parsed, answer);
   recorder.finish({ status: 200, usage: answer.usage, sessionId: null });
-  return c.json(dialect.body(identity, answer));
+  return c.json(body);
 }

@@ -4,7 +4,7 @@ import type { ChatRequest, Config, GatewayMetrics, JobEvent, Logger } from '@llm
 import { closeRedisConnection, createRedisConnection } from '@llm-gateway/supervisor';
 import type { GatewayEnv } from '../app-context.ts';
 import { observeAnswer, type ObservedEnd } from './answer-events.ts';
-import { createKeyRing, parseApiKeys, type KeyRing } from '@llm-gateway/shared';
+import { keyRingFromConfig, type KeyRing } from '@llm-gateway/shared';
 import { cacheKey } from './cache-key.ts';
 import { CACHE_HEADER, wantsCache, type CacheStatus } from './cache-policy.ts';
 import { checkPromptCaps, contextLengthError } from './prompt-checks.ts';
@@ -66,7 +66,7 @@ const untracked = (events: AsyncIterator<JobEvent>) => events;
 
 export function createTenantGuard(options: TenantGuardOptions): TenantGuard {
   const { config, log } = options;
-  const keys = createKeyRing({ keys: parseApiKeys(config.apiKeys), adminKey: config.adminKey });
+  const keys = keyRingFromConfig(config);
   const limits = createTenantLimits({
     defaults: { rpm: config.rateLimitRpm, tpm: config.rateLimitTpm },
     overrides: config.tenantLimits,

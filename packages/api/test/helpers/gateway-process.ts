@@ -1,9 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@llm-gateway/testkit';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+/** `pnpm@X.Y.Z`, from the root package.json: what the README's `npx -y pnpm@… start` runs. */
+const PACKAGE_MANAGER = (JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { packageManager: string }).packageManager;
+
+/**
+ * How the gateway is started: `tsx` runs `packages/api/src/main.ts` under node with tsx's loader
+ * (no wrapper); `npx` is the README's `npx -y pnpm@… start`, which builds when needed and execs
+ * node on `packages/api/dist/main.js` (npm → pnpm → node).
+ */
+export type StartMode = 'tsx' | 'npx';
+
+const COMMANDS: Record<StartMode, [string, string[]]> = {
+  tsx: [process.execPath, ['--conditions=development', '--import', 'tsx', 'packages/api/src/main.ts']],
+  npx: ['npx', ['-y', PACKAGE_MANAGER, 'start']],
+};
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -17,22 +32,33 @@ export interface GatewayProcess {
 }
 
 /**
- * Runs `packages/api/src/main.ts` (what `pnpm start` runs) as a child process on a free port and
- * resolves once it logs that it listens.
+ * Starts the gateway (see {@link StartMode}) as a child process on a free port and resolves once
+ * it logs that it listens. `child` is the process started: signals sent to it test that they reach
+ * the gateway through whatever wraps it.
  */
-export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000): Promise<GatewayProcess> {
+export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000, mode: StartMode = 'tsx'): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts'], {
+  const [command, args] = COMMANDS[mode];
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A group of its own: teardown kills npm, pnpm and the gateway together.
+    detached: mode === 'npx',
   });
   const logs: Array<Record<string, unknown>> = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (mode === 'npx') {
+      // The whole group, even once npm has exited: a gateway left behind must not outlive the test.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    } else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   };
   const listening = new Promise<string>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { Gateway } from '../../src/gateway.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { startServer, type RunningServer } from '@llm-gateway/shared';
 import { inProcessGateway, type GatewayFactory } from './test-gateway.ts';
 
 /** A gateway listening on a real socket, and the official `openai` client pointed at it. */

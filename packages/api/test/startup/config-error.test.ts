@@ -10,7 +10,7 @@ describe.each([
   ['pnpm start:supervisor', 'packages/supervisor/src/main.ts'],
 ])('%s with a bad configuration', (_name, entry) => {
   it('exits 78 and names the variable', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+    const result = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', entry], {
       cwd: REPO_ROOT,
       env: { ...process.env, LLM_POOL_SIZE: 'lots', LOG_LEVEL: 'info' },
       encoding: 'utf8',

@@ -3,7 +3,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '@llm-gateway/shared';
 import type { Gateway } from '../../src/gateway.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { startServer, type RunningServer } from '@llm-gateway/shared';
 import { inProcessGateway } from '../helpers/test-gateway.ts';
 
 // Debian's Chromium (installed by scripts/setup.sh): no browser can be downloaded here.

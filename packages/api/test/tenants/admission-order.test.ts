@@ -54,7 +54,7 @@ describe('admission order: authenticate, RPM, parse and validate, then TPM', () 
     expect((await chat(gateway.app, ask('Hi', { temperature: 7 }), { key: KEYS.alpha })).status).toBe(400);
     const refused = await errorOf(await chat(gateway.app, ask('Hi'), { key: KEYS.alpha }));
     expect(refused).toMatchObject({ status: 429, error: { code: 'rate_limit_exceeded' } });
-    const metrics = await (await gateway.app.request('/metrics')).text();
+    const metrics = await (await gateway.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metrics, 'llm_rate_limited_total', { tenant: 'alpha', limit: 'requests' })).toBe(1);
   });
 

@@ -3,7 +3,7 @@ import { openAIChatChunkSchema, openAIChatCompletionSchema } from '@llm-gateway/
 import type { Gateway } from '../../src/gateway.ts';
 import { inProcessGateway } from '../helpers/test-gateway.ts';
 import { sseData } from '../helpers/sse.ts';
-import { API_KEYS, ask, chat, KEYS, metricValue } from './tenant-helpers.ts';
+import { API_KEYS, ask, bearer, chat, KEYS, metricValue } from './tenant-helpers.ts';
 
 const completion = async (response: Response) => openAIChatCompletionSchema.parse(await response.json());
 
@@ -20,7 +20,7 @@ async function streamShape(response: Response) {
 describe('the response cache (embedded, in memory)', () => {
   let gateway: Gateway;
   beforeAll(async () => {
-    gateway = await inProcessGateway({ LLM_API_KEYS: API_KEYS, LLM_CACHE_TTL: '60' });
+    gateway = await inProcessGateway({ LLM_API_KEYS: API_KEYS, LLM_ADMIN_KEY: KEYS.admin, LLM_CACHE_TTL: '60' });
   });
   afterAll(() => gateway?.close());
 
@@ -35,7 +35,7 @@ describe('the response cache (embedded, in memory)', () => {
     expect(cached.id).not.toBe(fresh.id);
     expect(cached.choices).toEqual(fresh.choices);
     expect(cached.usage).toEqual(fresh.usage);
-    const metrics = await (await gateway.app.request('/metrics')).text();
+    const metrics = await (await gateway.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metrics, 'llm_cache_hits_total', { tenant: 'alpha' })).toBe(1);
     expect(metricValue(metrics, 'llm_cache_misses_total', { tenant: 'alpha' })).toBe(1);
     // A hit used no backend tokens: only the fresh answer's are counted.

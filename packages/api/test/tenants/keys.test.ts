@@ -36,7 +36,7 @@ describe('API keys on the embedded gateway', () => {
       'This is a mock response to: Hello!',
     );
     expect((await gateway.app.request('/v1/models', { headers: bearer(KEYS.beta) })).status).toBe(200);
-    const metrics = await (await gateway.app.request('/metrics')).text();
+    const metrics = await (await gateway.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metrics, 'llm_tenant_requests_total', { tenant: 'alpha', model: 'claude-sonnet', status: '200' })).toBe(1);
     expect(metricValue(metrics, 'llm_tokens_total', { tenant: 'alpha', kind: 'prompt' })).toBeGreaterThan(0);
   });
@@ -48,9 +48,9 @@ describe('API keys on the embedded gateway', () => {
     await expectError(await gateway.app.request('/sessions', { headers: bearer('sk-nobody-000000') }), 401, 'invalid_api_key');
   });
 
-  it('keeps /health, /livez, /readyz and /metrics open, with no key in them', async () => {
+  it('keeps /health, /livez and /readyz open; none of them, nor /metrics, holds a key', async () => {
     for (const path of ['/health', '/livez', '/readyz', '/metrics']) {
-      const response = await gateway.app.request(path);
+      const response = await gateway.app.request(path, path === '/metrics' ? { headers: bearer(KEYS.admin) } : {});
       expect(response.status, path).toBe(200);
       const text = await response.text();
       for (const key of Object.values(KEYS)) expect(text, path).not.toContain(key);

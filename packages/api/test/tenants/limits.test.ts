@@ -3,7 +3,7 @@ import { countPromptTokens } from '@llm-gateway/backends';
 import { openAIErrorSchema, parseChatRequest } from '@llm-gateway/shared';
 import type { Gateway } from '../../src/gateway.ts';
 import { inProcessGateway } from '../helpers/test-gateway.ts';
-import { API_KEYS, ask, chat, KEYS, metricValue } from './tenant-helpers.ts';
+import { API_KEYS, ask, bearer, chat, KEYS, metricValue } from './tenant-helpers.ts';
 
 async function expectError(response: Response, status: number, code: string, param: string | null = null) {
   expect(response.status).toBe(status);
@@ -18,6 +18,7 @@ describe('per-tenant rate limits (embedded, in memory)', () => {
   beforeAll(async () => {
     gateway = await inProcessGateway({
       LLM_API_KEYS: API_KEYS,
+      LLM_ADMIN_KEY: KEYS.admin,
       LLM_RATE_LIMIT_RPM: '100',
       LLM_TENANT_LIMITS: 'alpha:rpm=2,gamma:rpm=0:tpm=60',
     });
@@ -59,7 +60,7 @@ describe('per-tenant rate limits (embedded, in memory)', () => {
     expect(remaining).toBeLessThanOrEqual(60 - used.total_tokens - used.prompt_tokens + 1);
     const large = await chat(gateway.app, ask('word '.repeat(100)), { key: KEYS.gamma });
     expect(await expectError(large, 429, 'rate_limit_exceeded')).toMatch(/Request too large .* Limit 60, Requested \d+/);
-    const metrics = await (await gateway.app.request('/metrics')).text();
+    const metrics = await (await gateway.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metrics, 'llm_rate_limited_total', { tenant: 'gamma', limit: 'tokens' })).toBe(1);
     expect(metricValue(metrics, 'llm_rate_limited_total', { tenant: 'alpha', limit: 'requests' })).toBe(1);
     expect(metricValue(metrics, 'llm_tenant_requests_total', { tenant: 'alpha', status: '429' })).toBe(1);

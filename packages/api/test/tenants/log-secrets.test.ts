@@ -30,7 +30,7 @@ describe('a full gateway run at debug level', () => {
     writeFileSync(adminFile, `${KEYS.admin}\n`);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts'], {
+    child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'packages/api/src/main.ts'], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
@@ -94,8 +94,12 @@ describe('a full gateway run at debug level', () => {
       await response.text();
       statuses.push(response.status);
     }
-    await (await fetch(`${url}/metrics`)).text();
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 502, 401, 401, 401, 200, 403, 401]);
+    for (const key of [KEYS.admin, KEYS.beta]) {
+      const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
+      await response.text();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 502, 401, 401, 401, 200, 403, 401, 200, 403]);
 
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

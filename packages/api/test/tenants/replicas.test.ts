@@ -77,10 +77,10 @@ describe('tenants across two API replicas on one Redis', () => {
     expect(streamed.headers.get('x-llm-cache')).toBe('hit');
     expect(await streamed.text()).toContain('This is a mock response to: Shared answer');
 
-    const metricsB = await (await b.app.request('/metrics')).text();
+    const metricsB = await (await b.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metricsB, 'llm_cache_hits_total', { tenant: 'beta' })).toBe(1);
     expect(metricValue(metricsB, 'llm_cache_hits_total', { tenant: 'gamma' })).toBe(0);
-    const metricsA = await (await a.app.request('/metrics')).text();
+    const metricsA = await (await a.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metricsA, 'llm_cache_hits_total', { tenant: 'beta' })).toBe(1);
   });
 

@@ -28,11 +28,13 @@ describe('createAnswerBuilder', () => {
     expect(text(parts)).toBe('Hello there, how can I help?');
     expect(parts.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(1);
     expect(parts.slice(-2)).toEqual([
-      { type: 'usage', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number) } },
+      { type: 'usage', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number), costUsd: expect.any(Number) } },
       { type: 'finish', finishReason: 'stop' },
     ]);
     const usage = parts.at(-2) as Extract<StreamPart, { type: 'usage' }>;
     expect(usage.usage.promptTokens).toBeGreaterThan(0);
+    // The CLI's own reckoning of the turn's price, recorded per request (the subscription credit).
+    expect(usage.usage.costUsd).toBeGreaterThan(0);
   });
 
   it('answers with the text after a refused tool call, and no tool call', () => {
@@ -59,6 +61,8 @@ describe('createAnswerBuilder', () => {
     expect(cutShort).toBe(true);
     expect(text(parts)).toBe('Hello there, ');
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    // The CLI reports no usage for the interrupted turn: the emitted text is counted instead of 0.
+    expect(parts.at(-2)).toEqual({ type: 'usage', usage: { promptTokens: expect.any(Number), completionTokens: 4 } });
     expect(parts.filter((part) => part.type === 'finish')).toHaveLength(1);
   });
 

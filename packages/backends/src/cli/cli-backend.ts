@@ -24,6 +24,8 @@ export interface CliBackendOptions {
   requestTimeoutMs?: number;
   /** Upstream retries the CLI may make per prompt. @defaultValue 2 */
   maxRetries?: number;
+  /** How long the pool parks a turn for tool results: the CLI's own per-call limit is set above it. @defaultValue 60_000 */
+  toolResultTimeoutMs?: number;
   /** The environment sessions inherit. @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
   /** An API key for sessions when the environment has none (`ANTHROPIC_API_KEY_FILE`). */
@@ -62,7 +64,12 @@ export function createCliBackend(options: CliBackendOptions = {}): CliBackend {
     systemPrompt = CLI_SYSTEM_PROMPT,
   } = options;
   const { command, args } = resolveCliCommand(options.command);
-  const sessionEnv = cliEnvironment(env, { requestTimeoutMs, ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) }, options.apiKey);
+  const limits = {
+    requestTimeoutMs,
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...(options.toolResultTimeoutMs === undefined ? {} : { toolResultTimeoutMs: options.toolResultTimeoutMs }),
+  };
+  const sessionEnv = cliEnvironment(env, limits, options.apiKey);
   const sandbox = options.spawnHost
     ? resolveCliSandbox('off')
     : typeof options.sandbox === 'object'

@@ -1,11 +1,12 @@
 import { GatewayError, type ChatRequest } from '@llm-gateway/shared';
 import { toImageBlock } from '../anthropic/to-anthropic-content.ts';
+import { CLI_JSON_TOOL } from './cli-json-answer.ts';
 
 /**
  * Refuses what the CLI cannot honour, with a 400 naming the field, rather than dropping it: an
- * image URL the upstream could not take, tools and tool choice (sessions run with every tool
- * disabled), and JSON output formats (the CLI has no structured-output switch). Runs before a
- * session is taken, so a bad image never costs one.
+ * image URL the upstream could not take, a named `tool_choice` that names no tool, and a tool that
+ * would shadow the JSON answer tool. Tools and JSON output are served to the session through its
+ * MCP server. Runs before a session is taken, so a bad request never costs one.
  */
 export function checkCliRequest(request: ChatRequest): GatewayError | undefined {
   for (const [messageIndex, message] of request.messages.entries()) {
@@ -20,18 +21,12 @@ export function checkCliRequest(request: ChatRequest): GatewayError | undefined 
       }
     }
   }
-  if (request.tools !== undefined && request.tools.length > 0) {
-    return unsupported('tools', 'Tools are not supported by the cli backend (its sessions run with every tool disabled); use LLM_BACKEND=api for function calling.');
+  const choice = request.toolChoice;
+  if (typeof choice === 'object' && !(request.tools ?? []).some((tool) => tool.name === choice.name)) {
+    return new GatewayError('invalid_value', "tool_choice names a function that is not among the request's tools.", { param: 'tool_choice' });
   }
-  if (request.toolChoice !== undefined && request.toolChoice !== 'none' && request.toolChoice !== 'auto') {
-    return unsupported('tool_choice', 'tool_choice is not supported by the cli backend: it has no tools to call.');
-  }
-  if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') {
-    return unsupported('response_format', `response_format ${request.responseFormat.type} is not supported by the cli backend; use LLM_BACKEND=api, or ask for JSON in the prompt.`);
+  if (request.responseFormat !== undefined && request.responseFormat.type !== 'text' && request.tools?.some((tool) => tool.name === CLI_JSON_TOOL)) {
+    return new GatewayError('invalid_value', `A tool may not be named ${CLI_JSON_TOOL} when response_format asks for JSON: the cli backend answers through a tool of that name.`, { param: 'tools' });
   }
   return undefined;
-}
-
-function unsupported(param: string, message: string): GatewayError {
-  return new GatewayError('unsupported_value', message, { param });
 }

@@ -1,4 +1,5 @@
 import type { ProcessHost } from './process-host.ts';
+import { MCP_SERVER_NAME, type McpToolServer } from './cli-mcp-server.ts';
 import { controlRefusalLine, controlRequestLine, controlResponseOf, type CliMessage } from './protocol.ts';
 
 interface Pending {
@@ -8,8 +9,9 @@ interface Pending {
 
 /**
  * Control requests to one CLI process (`initialize`, `set_model`, `interrupt`, `mcp_status`) and
- * their responses, matched by request id. Control requests the CLI sends us (permission prompts)
- * are refused: a session never grants anything.
+ * their responses, matched by request id. Control requests the CLI sends us are refused (a
+ * session never grants a permission), except the `mcp_message`s of our own MCP server, which
+ * serves the client's tools.
  */
 export class CliControl {
   readonly #host: ProcessHost;
@@ -18,9 +20,12 @@ export class CliControl {
   #counter = 0;
   #failure: Error | undefined;
 
-  constructor(host: ProcessHost, prefix: string) {
+  readonly #mcp: McpToolServer | undefined;
+
+  constructor(host: ProcessHost, prefix: string, mcp?: McpToolServer) {
     this.#host = host;
     this.#prefix = prefix;
+    this.#mcp = mcp;
   }
 
   /**
@@ -56,6 +61,12 @@ export class CliControl {
   handle(message: CliMessage): boolean {
     if (message.type === 'control_request') {
       const requestId = typeof message.request_id === 'string' ? message.request_id : '';
+      const request = message.request as { subtype?: string; server_name?: string; message?: object } | undefined;
+      if (this.#mcp && request?.subtype === 'mcp_message' && request.server_name === MCP_SERVER_NAME && request.message) {
+        const answer = this.#mcp.handle(requestId, request.message);
+        if (answer !== undefined) this.#host.write(answer);
+        return true;
+      }
       this.#host.write(controlRefusalLine(requestId, 'The gateway grants no permissions.'));
       return true;
     }

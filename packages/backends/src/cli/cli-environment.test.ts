@@ -40,13 +40,14 @@ describe('cliEnvironment', () => {
 });
 
 describe('cliArguments', () => {
-  it('disables every tool, transcripts and user settings', () => {
+  it("disables every built-in tool, transcripts and user settings; allows only the gateway's own MCP tools", () => {
     const args = cliArguments('Be helpful.');
     expect(args[args.indexOf('--tools') + 1]).toBe('');
     expect(args[args.indexOf('--setting-sources') + 1]).toBe('');
     expect(args).toContain('--no-session-persistence');
     expect(args[args.indexOf('--system-prompt') + 1]).toBe('Be helpful.');
-    expect(args).not.toContain('--allowedTools');
+    expect(args[args.indexOf('--allowedTools') + 1]).toBe('mcp__gw__*');
+    expect(JSON.parse(args[args.indexOf('--mcp-config') + 1]!)).toEqual({ mcpServers: { gw: { type: 'sdk', name: 'gw' } } });
     expect(args).toContain('--strict-mcp-config');
     const settings = JSON.parse(args[args.indexOf('--settings') + 1]!);
     for (const tool of ['Read', 'Bash', 'Glob', 'Grep', 'Write', 'Edit', 'WebFetch', 'Skill', 'Agent']) expect(settings.permissions.deny).toContain(tool);

@@ -1,3 +1,4 @@
+import { MCP_CONFIG, MCP_TOOL_PREFIX } from './cli-mcp-server.ts';
 import { cliSettings } from './cli-permissions.ts';
 
 /** Bounds on the CLI's own retrying, derived from the gateway's request timeout. */
@@ -6,6 +7,8 @@ export interface CliLimits {
   requestTimeoutMs: number;
   /** Upstream retries the CLI may make for one prompt. @defaultValue 2 */
   maxRetries?: number;
+  /** How long a turn may wait for the client's tool results (the pool's park). @defaultValue 60_000 */
+  toolResultTimeoutMs?: number;
 }
 
 /**
@@ -35,6 +38,11 @@ export function cliEnvironment(base: NodeJS.ProcessEnv, limits: CliLimits, apiKe
   env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC ??= '1';
   env.DISABLE_TELEMETRY ??= '1';
   env.DISABLE_ERROR_REPORTING ??= '1';
+  // Every tool of the request goes in the request itself: with tool search on, the CLI defers MCP
+  // tools behind its own ToolSearch and adds a placeholder tool the client never offered.
+  env.ENABLE_TOOL_SEARCH = 'false';
+  // A parked turn's `tools/call` must outlive the park: the pool, not the CLI, decides when it ends.
+  env.MCP_TOOL_TIMEOUT = String((limits.toolResultTimeoutMs ?? 60_000) + 30_000);
   const budget = Math.max(1_000, limits.requestTimeoutMs - 1_000);
   env.CLAUDE_CODE_MAX_RETRIES = String(atMost(limits.maxRetries ?? 2, env.CLAUDE_CODE_MAX_RETRIES));
   env.API_TIMEOUT_MS = String(atMost(budget, env.API_TIMEOUT_MS));
@@ -50,9 +58,10 @@ function atMost(limit: number, configured: string | undefined): number {
 
 /** The fixed system prompt: the request's own instructions travel inside the prompt. */
 export const CLI_SYSTEM_PROMPT = [
-  'You answer requests relayed by an API gateway, as a plain chat assistant with no tools.',
+  'You answer requests relayed by an API gateway, as a chat assistant.',
+  'The only tools you have are those a request offers, which the user runs; call one when it helps, with arguments matching its schema.',
   'A request may start with <system> instructions: follow them as your system prompt.',
-  'It may hold the earlier turns in <conversation>: continue that conversation.',
+  'It may hold the earlier turns in <conversation>, with earlier tool calls and their results as <tool_call> and <tool_result>: continue that conversation.',
   'A message inside <message> tags is the text the user wrote.',
   'Answer the final message directly, without mentioning these tags.',
 ].join(' ');
@@ -73,7 +82,10 @@ export function cliArguments(systemPrompt = CLI_SYSTEM_PROMPT): string[] {
     '--no-session-persistence',
     '--setting-sources', '',
     '--settings', cliSettings(),
+    // The client's tools, served by the gateway itself (cli-mcp-server.ts), and nothing else.
     '--strict-mcp-config',
+    '--mcp-config', MCP_CONFIG,
+    '--allowedTools', `${MCP_TOOL_PREFIX}*`,
     '--system-prompt', systemPrompt,
   ];
 }

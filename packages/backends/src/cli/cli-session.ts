@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +7,15 @@ import { CLAUDE_MODEL_ALIASES } from '../models.ts';
 import { createAnswerBuilder } from './cli-answer.ts';
 import { CLI_REMEDY, findExecutable } from './cli-command.ts';
 import { CliControl } from './cli-control.ts';
+import { CliConversation } from './cli-conversation.ts';
+import { CliTurns, type TurnHandlers } from './cli-turns.ts';
+import { MCP_SERVER_NAME, McpToolServer } from './cli-mcp-server.ts';
+import { CliToolTurn } from './cli-tool-turn.ts';
+import { jsonAnswerTool, jsonFormatOf } from './cli-json-answer.ts';
 import { createChannel } from './part-channel.ts';
 import type { HostExit, ProcessHost, SpawnHost } from './process-host.ts';
 import { renderPrompt } from './prompt.ts';
-import { hasCredentials, isResult, parseCliLine, userMessageLine, type CliAccount, type CliMessage, type CliResult } from './protocol.ts';
+import { hasCredentials, parseCliLine, userMessageLine, type CliAccount, type CliResult } from './protocol.ts';
 
 /** Timings of one finished prompt, as the CLI reports them (for benchmarks and logs). */
 export interface CliTurnStats {
@@ -38,30 +42,29 @@ export interface CliSessionOptions {
   log?: Logger;
 }
 
-/** One prompt (or local command) in flight: the CLI answers them in order, one `result` each. */
-interface Turn {
-  message(message: CliMessage): void;
-  end(outcome: CliResult | Error): void;
-  readonly done: Promise<void>;
-}
-
 /**
  * One warm Claude Code process in persistent stream-json mode, behind {@link BackendSession}.
  * Ready once it answers `initialize`; runs one prompt at a time; `/clear` between requests.
  */
 export class CliSession implements BackendSession {
   readonly #options: CliSessionOptions;
-  readonly #turns: Turn[] = [];
+  readonly #turns = new CliTurns();
   readonly #diagnostics: string[] = [];
   readonly #exitListeners = new Set<(reason: string) => void>();
   #host: ProcessHost | undefined;
   #control: CliControl | undefined;
+  /** The tool calls of the current turn: held for the client's results while the turn is parked. */
+  readonly #toolTurn = new CliToolTurn();
+  /** Serves each request's tools to the CLI; the calls it makes go to {@link #toolTurn}. */
+  readonly #mcp = new McpToolServer((call) => {
+    const answer = this.#toolTurn.call(call);
+    if (answer !== undefined) this.#host?.write(answer);
+  });
+  /** Where the current turn's output goes: the answer of the request running now, none while parked. */
+  #sink: TurnHandlers | undefined;
   #workDir: string | undefined;
   #model: string | null = null;
-  /** The first prompt of the conversation since the last reset: what a rewind goes back to. */
-  #firstPrompt: string | undefined;
-  /** The latest prompt: the CLI refuses a rewind as stale unless told the last one it should have seen. */
-  #lastPrompt: string | undefined;
+  readonly #conversation = new CliConversation();
   #busy = false;
   #exit: HostExit | undefined;
   #stopping = false;
@@ -88,10 +91,10 @@ export class CliSession implements BackendSession {
     this.#workDir = await mkdtemp(join(tmpdir(), 'llm-gateway-cli-'));
     const host = spawnHost({ command, args, cwd: this.#workDir, env });
     this.#host = host;
-    this.#control = new CliControl(host, this.#options.id);
+    this.#control = new CliControl(host, this.#options.id, this.#mcp);
     host.onLine((line) => this.#onLine(line));
     host.onExit((exit) => this.#onExit(exit));
-    const response = await this.#control.request({ subtype: 'initialize' }, { signal });
+    const response = await this.#control.request({ subtype: 'initialize', sdkMcpServers: [MCP_SERVER_NAME] }, { signal });
     if (!hasCredentials(response.account as CliAccount | undefined)) {
       throw new Error(`The Claude CLI has no credentials (no API key, not logged in). ${CLI_REMEDY}`);
     }
@@ -101,30 +104,30 @@ export class CliSession implements BackendSession {
   async *run(request: ChatRequest, options: BackendCallOptions): AsyncGenerator<StreamPart> {
     const log = options.log ?? this.#options.log;
     if (this.#busy || !this.#host || this.#exit) throw new Error('the CLI session cannot take a request now');
+    // A parked turn belongs to one conversation: only its follow-up may go on with it.
+    const resuming = this.#toolTurn.answeredBy(request);
+    if (!resuming && this.#toolTurn.parkedCalls.length > 0) throw new Error('the CLI session holds a parked turn of another conversation');
     this.#busy = true;
     const parts = createChannel<StreamPart>();
-    const answer = createAnswerBuilder(request);
+    const answer = createAnswerBuilder(request, { usageFromStream: resuming });
     const onAbort = () => {
       parts.close();
       this.#interrupt(log);
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
-      if (options.signal.aborted) return;
       const started = performance.now();
-      const uuid = randomUUID();
-      const line = userMessageLine(renderPrompt(request.messages), uuid);
-      this.#firstPrompt ??= uuid;
-      this.#lastPrompt = uuid;
-      this.#startTurn(line, {
+      const sink: TurnHandlers = {
         message: (message) => {
           const step = answer.message(message);
           for (const part of step.parts) parts.push(part);
-          if (step.cutShort) {
-            parts.end();
-            this.#interrupt(log);
-          }
+          if (!step.cutShort) return;
+          parts.end();
+          this.#sink = undefined;
+          // Calls for the client: the turn waits for their results (the pool parks the session,
+          // or resets it, which interrupts the turn). Any other early end stops the turn now.
+          if (step.toolCallIds) this.#toolTurn.park(step.toolCallIds);
+          else this.#interrupt(log);
         },
         end: (outcome) => {
           if (outcome instanceof Error) {
@@ -136,7 +139,19 @@ export class CliSession implements BackendSession {
           }
           parts.end();
         },
-      });
+      };
+      if (resuming) {
+        this.#sink = sink;
+        for (const line of this.#toolTurn.resume(request)) this.#host.write(line);
+      } else {
+        if (this.#model !== request.model) await this.#setModel(request.model, options.signal);
+        await this.#offerTools(request, options.signal);
+        if (options.signal.aborted) return;
+        const prompt = renderPrompt(request.messages, request.tools?.length ? request.toolChoice : undefined, jsonFormatOf(request) !== undefined);
+        const line = userMessageLine(prompt, this.#conversation.nextPromptId());
+        this.#sink = sink;
+        this.#startTurn(line, { message: (message) => this.#sink?.message(message), end: (outcome) => this.#endTurn(outcome) });
+      }
       yield* parts;
     } finally {
       options.signal.removeEventListener('abort', onAbort);
@@ -144,27 +159,40 @@ export class CliSession implements BackendSession {
     }
   }
 
+  parkedCalls(): readonly string[] {
+    return this.#toolTurn.parkedCalls;
+  }
+
+  /** A prompt's turn is over: its calls still held are told so, and its answer (if any) ends. */
+  #endTurn(outcome: CliResult | Error): void {
+    const sink = this.#sink;
+    this.#sink = undefined;
+    for (const line of this.#toolTurn.end()) this.#host?.write(line);
+    sink?.end(outcome);
+  }
+
   /**
-   * Forgets the conversation. `rewind_conversation` to the first prompt since the last reset
-   * leaves it empty and adds nothing to the next request; `/clear` (the fallback, when a rewind is
-   * refused) leaves a `<local-command-caveat>` in the next prompt, ~120 tokens billed each time.
-   * @throws Error when neither verifiably reset it: the pool then recycles the session.
+   * Forgets the conversation (see {@link CliConversation} for how), a parked turn included.
+   * @throws Error when it cannot verifiably do so: the pool then recycles the session.
    */
   async reset(): Promise<void> {
+    // A parked turn (the client's results never came, or the pool does not park) is stopped first.
+    if (this.#toolTurn.parkedCalls.length > 0 && this.#turns.length > 0) this.#interrupt(this.#options.log);
     // An interrupted prompt still owes its `result`: wait, so the reset is not taken for it.
-    while (this.#turns.length > 0) await this.#turns.at(-1)!.done;
-    const target = this.#firstPrompt;
-    if (target === undefined) return;
-    const response = await this.#control!.request(
-      { subtype: 'rewind_conversation', target_message_uuid: target, last_seen_user_message_uuid: this.#lastPrompt },
-      { timeoutMs: this.#options.controlTimeoutMs ?? 10_000 },
-    ).catch((error: unknown) => ({ rewound: false, error: String(error) }));
-    if (response.rewound !== true) {
-      this.#options.log?.warn({ response }, 'the CLI refused to rewind the conversation; clearing it instead');
+    await this.#turns.drained();
+    for (const line of this.#toolTurn.end()) this.#host?.write(line);
+    const plan = this.#conversation.resetPlan();
+    if (plan.kind === 'rewind') {
+      const timeoutMs = this.#options.controlTimeoutMs ?? 10_000;
+      const response = await this.#control!.request(plan.request, { timeoutMs }).catch((error: unknown) => ({ rewound: false, error: String(error) }));
+      if (response.rewound !== true) {
+        this.#options.log?.warn({ response }, 'the CLI refused to rewind the conversation; clearing it instead');
+        await this.#clear();
+      }
+    } else if (plan.kind === 'clear') {
       await this.#clear();
     }
-    this.#firstPrompt = undefined;
-    this.#lastPrompt = undefined;
+    this.#conversation.forget();
   }
 
   async #clear(): Promise<void> {
@@ -205,22 +233,21 @@ export class CliSession implements BackendSession {
     return () => this.#exitListeners.delete(listener);
   }
 
-  #startTurn(line: string, handlers: Pick<Turn, 'message' | 'end'>): void {
+  #startTurn(line: string, handlers: TurnHandlers): void {
     if (!this.#host || this.#exit) {
       handlers.end(new Error(this.#exitReason()));
       return;
     }
-    let settle: () => void = () => {};
-    const done = new Promise<void>((resolve) => (settle = resolve));
-    this.#turns.push({
-      message: handlers.message,
-      end: (outcome) => {
-        settle();
-        handlers.end(outcome);
-      },
-      done,
-    });
+    this.#turns.add(handlers);
     this.#host.write(line);
+  }
+
+  /** The request's tools (none for `tool_choice: none`), offered to the model from this prompt on. */
+  async #offerTools(request: ChatRequest, signal: AbortSignal): Promise<void> {
+    const format = jsonFormatOf(request);
+    const tools = [...(request.toolChoice === 'none' ? [] : (request.tools ?? [])), ...(format ? [jsonAnswerTool(format)] : [])];
+    this.#conversation.offered(tools.length);
+    await this.#mcp.offer(tools, this.#control!, signal, this.#options.controlTimeoutMs ?? 10_000);
   }
 
   async #setModel(model: string, signal: AbortSignal): Promise<void> {
@@ -254,20 +281,14 @@ export class CliSession implements BackendSession {
       return;
     }
     if (this.#control?.handle(message)) return;
-    const turn = this.#turns[0];
-    if (!turn) return;
-    turn.message(message);
-    if (isResult(message)) {
-      this.#turns.shift();
-      turn.end(message);
-    }
+    this.#turns.route(message);
   }
 
   #onExit(exit: HostExit): void {
     this.#exit = exit;
     const reason = this.#exitReason();
     this.#control?.fail(new Error(reason));
-    for (const turn of this.#turns.splice(0)) turn.end(new Error(reason));
+    this.#turns.failAll(new Error(reason));
     void this.#removeWorkDir();
     if (this.#stopping) return;
     this.#options.log?.warn({ code: exit.code, signal: exit.signal }, 'the CLI exited');

@@ -19,6 +19,7 @@ export function mapUsage(result: CliResult): Usage {
     completionTokens: usage.output_tokens ?? 0,
   };
   if (cached > 0) mapped.cachedPromptTokens = cached;
+  if (typeof result.total_cost_usd === 'number' && Number.isFinite(result.total_cost_usd) && result.total_cost_usd >= 0) mapped.costUsd = result.total_cost_usd;
   return mapped;
 }
 

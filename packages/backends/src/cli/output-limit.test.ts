@@ -35,4 +35,14 @@ describe('createOutputLimit', () => {
   it('does not cut an answer that fits exactly', () => {
     expect(feed(['one two', ' three'], { maxTokens: 3 })).toEqual({ text: 'one two three', finish: undefined });
   });
+
+  it('counts the tokens it let through when a stop sequence cuts the answer, with no max_tokens', () => {
+    const limit = createOutputLimit({ stop: ['END'] });
+    const first = limit.push('one two three ');
+    const last = limit.push('four END five');
+    expect(first.text + last.text).toBe('one two three four ');
+    expect(last.finish).toBe('stop');
+    // Counted on the whole text: 'one', ' two', ' three', ' four', ' ' in OpenAI's o200k.
+    expect(limit.tokens).toBe(5);
+  });
 });

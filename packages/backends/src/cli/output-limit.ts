@@ -19,11 +19,20 @@ export function createOutputLimit(options: { stop?: readonly string[]; maxTokens
   const maxTokens = options.maxTokens;
   let held = '';
   let tokens = 0;
+  let emitted = '';
   let finished = false;
 
-  /** Counts tokens of text about to be emitted; cuts it at the cap. */
+  /**
+   * Counts tokens of text about to be emitted; cuts it at the cap. With stop sequences and no cap
+   * the count is still kept: a stop cut interrupts the turn, and the CLI reports no usage for it.
+   */
   function spend(text: string): LimitedText {
-    if (maxTokens === undefined || text === '') return { text };
+    if (text === '' || (maxTokens === undefined && stops.length === 0)) return { text };
+    if (maxTokens === undefined) {
+      // Counted whole when asked for: fragments split mid-word would count more tokens than the text has.
+      emitted += text;
+      return { text };
+    }
     const cost = countTextTokens(text);
     if (tokens + cost <= maxTokens) {
       tokens += cost;
@@ -41,7 +50,7 @@ export function createOutputLimit(options: { stop?: readonly string[]; maxTokens
     },
     /** Tokens emitted so far, by the estimate. */
     get tokens() {
-      return tokens;
+      return maxTokens === undefined ? countTextTokens(emitted) : tokens;
     },
     push(delta: string): LimitedText {
       if (finished) return { text: '' };

@@ -1,7 +1,8 @@
 import type { ImageBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatMessage, ContentPart } from '@llm-gateway/shared';
+import type { ChatMessage, ContentPart, ToolChoice } from '@llm-gateway/shared';
 import { toImageBlock } from '../anthropic/to-anthropic-content.ts';
 import { breakMentions, neutralizeCommand } from './prompt-neutralize.ts';
+import { jsonInstruction } from './cli-json-answer.ts';
 
 /** One block of a CLI user message: the CLI passes text and image blocks to the upstream unchanged. */
 export type PromptBlock = { type: 'text'; text: string } | ImageBlockParam;
@@ -20,7 +21,7 @@ export type PromptContent = string | PromptBlock[];
  * CLI (see `prompt-neutralize.ts`): every part of the prompt is tenant text once rendered.
  * @throws GatewayError (400) for an image URL the upstream could not take.
  */
-export function renderPrompt(messages: readonly ChatMessage[]): PromptContent {
+export function renderPrompt(messages: readonly ChatMessage[], toolChoice?: ToolChoice, jsonAnswer = false): PromptContent {
   const instructions = messages.filter((message) => message.role === 'system').map((message) => message.content);
   const turns = messages.filter((message) => message.role !== 'system');
   const last = turns.at(-1);
@@ -37,7 +38,20 @@ export function renderPrompt(messages: readonly ChatMessage[]): PromptContent {
   }
   if (last?.role === 'user') writeParts(prompt, last.content);
   else prompt.text('Continue the conversation from where it ends, as the assistant.');
+  const demand = toolDemand(toolChoice);
+  if (demand) prompt.text(`\n\n<tool_choice>${demand}</tool_choice>`);
+  if (jsonAnswer) prompt.text(`\n\n<response_format>${jsonInstruction()}</response_format>`);
   return prompt.content();
+}
+
+/**
+ * `tool_choice: required` or a named function, asked of the model in words: the CLI sends no
+ * `tool_choice` upstream, so this is a request, not a guarantee.
+ */
+function toolDemand(toolChoice: ToolChoice | undefined): string | undefined {
+  if (toolChoice === 'required') return 'Answer by calling one of the offered tools.';
+  if (typeof toolChoice === 'object') return `Answer by calling the tool ${toolChoice.name}.`;
+  return undefined;
 }
 
 function writeTurn(prompt: PromptWriter, message: Exclude<ChatMessage, { role: 'system' }>): void {

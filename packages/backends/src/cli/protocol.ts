@@ -36,6 +36,8 @@ export interface CliResult extends CliMessage {
   duration_ms?: number;
   duration_api_ms?: number;
   usage?: CliUsage;
+  /** What the turn cost at API prices, by the CLI's own reckoning. */
+  total_cost_usd?: number;
   api_error_status?: number | null;
   /** Set on the result of a local command, e.g. `clear`. */
   local_command?: string;

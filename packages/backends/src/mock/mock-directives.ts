@@ -10,7 +10,7 @@ import { isErrorCode, type ErrorCode } from '@llm-gateway/shared';
  * - `[mock:chunk-delay=MS]` wait between text deltas
  * - `[mock:hang]` never answer; only an abort ends the request
  * - `[mock:words=N]` answer with N words
- * - `[mock:tool=NAME]` answer with a call of tool NAME
+ * - `[mock:tool=NAME]` answer with a call of tool NAME (with text once the last message is the tool's result)
  * - `[mock:crash]` in a pooled session: the session dies mid-answer
  */
 export interface MockDirectives {

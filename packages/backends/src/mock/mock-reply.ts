@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError, truncateToTokens, type ChatMessage, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
 import { parseMockDirectives, type MockDirectives } from './mock-directives.ts';
 import { createTokenCountMemo } from './token-count-memo.ts';
+import { cutAtStop, planMockAnswer } from './mock-model.ts';
 
 export interface MockReplyOptions {
   /** Latency before the first part. @defaultValue 0 */
@@ -78,14 +79,25 @@ export async function* mockReplyTo(
     return;
   }
   const promptTokens = countPromptTokens(request);
-  if (directives.tool) {
+  // A tool's result is answered with text, as a model would: an agent loop on the mock ends.
+  if (directives.tool && request.messages.at(-1)?.role !== 'tool') {
     const args = JSON.stringify({ location: 'Paris' });
     yield { type: 'tool-call-delta', index: 0, id: `call_mock_${directives.tool}`, name: directives.tool, argumentsDelta: args };
     yield { type: 'usage', usage: { promptTokens, completionTokens: countTextTokens(args) } };
     yield { type: 'finish', finishReason: 'tool_calls' };
     return;
   }
-  const { text, truncated } = limitTokens(mockReplyText(prompt, directives.words), request.maxTokens);
+  const canned = mockReplyText(prompt, directives.words);
+  const plan = request.tools || request.responseFormat || request.messages.at(-1)?.role === 'tool' ? planMockAnswer(request, canned) : undefined;
+  if (plan?.kind === 'tool-call') {
+    yield { type: 'tool-call-delta', index: 0, id: plan.id, name: plan.name, argumentsDelta: plan.arguments };
+    yield { type: 'usage', usage: { promptTokens, completionTokens: countTextTokens(plan.arguments) } };
+    yield { type: 'finish', finishReason: 'tool_calls' };
+    return;
+  }
+  // A JSON answer is never cut (it would no longer be JSON); text stops at `stop`, then `max_tokens`.
+  const cutAt = plan?.kind === 'text' && plan.json ? { text: plan.text, stopped: false } : cutAtStop(plan?.text ?? canned, request.stop);
+  const { text, truncated } = plan?.kind === 'text' && plan.json ? { text: cutAt.text, truncated: false } : limitTokens(cutAt.text, request.maxTokens);
   const deltas = wholeAnswer(options, directives) ? [text] : splitIntoDeltas(text);
   let emitted = 0;
   for (const delta of deltas) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { controlRequestLine, isResult, parseCliLine, userMessageLine } from '../../src/cli/protocol.ts';
 import type { SpawnHost } from '../../src/cli/process-host.ts';
+import { MCP_SERVER_NAME, McpToolServer } from '../../src/cli/cli-mcp-server.ts';
 
 /**
  * Sends one prompt, exactly as given, to a fresh real CLI process started with `args`: no
@@ -17,9 +18,17 @@ export async function runRawPrompt(options: { spawnHost: SpawnHost; command: str
       const timer = setTimeout(() => reject(new Error('the CLI gave no result within 20 s')), 20_000);
       let initialized = false;
       host.onExit((exit) => reject(new Error(`the CLI exited early (${JSON.stringify(exit)})`)));
+      // The session's MCP server, offering no tools, as a session with a request without tools does.
+      const mcp = new McpToolServer(() => {});
       host.onLine((line) => {
         const message = parseCliLine(line);
         if (!message) return;
+        const request = message.request as { subtype?: string; message?: object } | undefined;
+        if (message.type === 'control_request' && request?.subtype === 'mcp_message' && request.message) {
+          const answer = mcp.handle(String(message.request_id), request.message);
+          if (answer) host.write(answer);
+          return;
+        }
         if (!initialized && message.type === 'control_response') {
           initialized = true;
           host.write(userMessageLine(options.text));
@@ -28,7 +37,7 @@ export async function runRawPrompt(options: { spawnHost: SpawnHost; command: str
           resolve();
         }
       });
-      host.write(controlRequestLine('raw-1', { subtype: 'initialize' }));
+      host.write(controlRequestLine('raw-1', { subtype: 'initialize', sdkMcpServers: [MCP_SERVER_NAME] }));
     });
   } finally {
     host.kill('SIGTERM');

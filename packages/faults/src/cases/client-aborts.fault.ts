@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateway, startServer, type Gateway, type RunningServer } from '@llm-gateway/api';
-import { createLogger, loadConfig } from '@llm-gateway/shared';
+import { createGateway, type Gateway } from '@llm-gateway/api';
+import { createLogger, loadConfig, startServer, type RunningServer } from '@llm-gateway/shared';
 import { startRedisServer, uniquePrefix, type RedisServer } from '@llm-gateway/testkit';
 import { queueCounts } from '../harness/cluster.ts';
 import { requestCompletion, type Outcome } from '../harness/completion-client.ts';

@@ -7,7 +7,7 @@ import { markdownTable, mib, ms, printFigures } from '../harness/report.ts';
 import { spawnRole, type RoleProcess } from '@llm-gateway/testkit';
 import { eventually, getJson, sleep } from '@llm-gateway/testkit';
 
-/** The server's own bounds (packages/api/src/server.ts defaults, which `pnpm start` uses). */
+/** The server's own bounds (packages/shared/src/http/start-server.ts defaults, which `pnpm start` uses). */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** LLM_REQUEST_TIMEOUT of this gateway. */

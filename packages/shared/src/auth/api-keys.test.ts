@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config.ts';
-import { ADMIN, bearerToken, createKeyRing, parseApiKeys } from './api-keys.ts';
+import { ADMIN, METRICS, bearerToken, createKeyRing, parseApiKeys } from './api-keys.ts';
 
 describe('parseApiKeys', () => {
   it('reads key:tenant pairs from commas and lines, skipping comments and blanks', () => {
@@ -41,11 +41,17 @@ describe('parseApiKeys', () => {
 });
 
 describe('createKeyRing', () => {
-  const ring = createKeyRing({ keys: parseApiKeys('sk-alpha-0001:alpha,sk-alpha-0002:alpha,sk-beta-00001:beta'), adminKey: 'sk-admin-0001' });
+  const ring = createKeyRing({
+    keys: parseApiKeys('sk-alpha-0001:alpha,sk-alpha-0002:alpha,sk-beta-00001:beta'),
+    adminKey: 'sk-admin-0001',
+    metricsKey: 'sk-metrics-0001',
+  });
 
-  it('names the tenant of each key, the admin key, and nothing for anything else', () => {
+  it('names the tenant of each key, the admin and metrics keys, and nothing for anything else', () => {
     expect(ring.enabled).toBe(true);
     expect(ring.hasAdminKey).toBe(true);
+    expect(ring.hasMetricsKey).toBe(true);
+    expect(ring.identify('sk-metrics-0001')).toBe(METRICS);
     expect(ring.tenants).toEqual(['alpha', 'beta']);
     expect(ring.identify('sk-alpha-0001')).toBe('alpha');
     expect(ring.identify('sk-alpha-0002')).toBe('alpha');
@@ -60,6 +66,7 @@ describe('createKeyRing', () => {
     const open = createKeyRing({ keys: [] });
     expect(open.enabled).toBe(false);
     expect(open.hasAdminKey).toBe(false);
+    expect(open.hasMetricsKey).toBe(false);
     expect(open.identify('anything')).toBeUndefined();
     expect(() => createKeyRing({ keys: parseApiKeys('sk-alpha-0001:alpha'), adminKey: 'sk-alpha-0001' })).toThrow(/LLM_ADMIN_KEY/);
   });

@@ -1,11 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ConfigError } from '../config.ts';
+import { ConfigError, type Config } from '../config.ts';
 
 /** The tenant of every request while no key is configured (the gateway is open). */
 export const ANONYMOUS_TENANT = 'anonymous';
 
 /** What {@link KeyRing.identify} answers for the admin key. */
 export const ADMIN = Symbol('admin');
+
+/** What {@link KeyRing.identify} answers for the metrics key: it opens `/metrics` and nothing else. */
+export const METRICS = Symbol('metrics');
 
 /** Tenant names end up in metric labels, Redis keys and logs: plain and short. */
 const TENANT_NAME = /^[\w.-]{1,64}$/;
@@ -57,46 +60,62 @@ export interface KeyRing {
   /** Whether tenant keys are configured: then every `/v1/*` request needs one. */
   readonly enabled: boolean;
   readonly hasAdminKey: boolean;
+  readonly hasMetricsKey: boolean;
   /** Every configured tenant, in configuration order. */
   readonly tenants: readonly string[];
   /**
-   * The tenant a presented key belongs to, {@link ADMIN} for the admin key, or undefined. Takes
+   * The tenant a presented key belongs to, {@link ADMIN} for the admin key, {@link METRICS} for the
+   * metrics key, or undefined. Takes
    * the same time whichever key matches, or none: every digest is compared, with
    * `timingSafeEqual`, and hashing first makes the comparison independent of the key's length.
    */
-  identify(presented: string): string | typeof ADMIN | undefined;
+  identify(presented: string): string | typeof ADMIN | typeof METRICS | undefined;
 }
 
 export interface CreateKeyRingOptions {
   keys: readonly TenantKey[];
   /** `LLM_ADMIN_KEY`. @defaultValue none */
   adminKey?: string | undefined;
+  /** `LLM_METRICS_KEY`. @defaultValue none */
+  metricsKey?: string | undefined;
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+/** Builds the key ring once from the configuration (the API and the supervisor hold the same one). */
 export function createKeyRing(options: CreateKeyRingOptions): KeyRing {
   const entries = options.keys.map(({ key, tenant }) => ({ digest: digest(key), tenant }));
   const adminDigest = options.adminKey === undefined ? undefined : digest(options.adminKey);
+  const metricsDigest = options.metricsKey === undefined ? undefined : digest(options.metricsKey);
   if (adminDigest && entries.some((entry) => timingSafeEqual(entry.digest, adminDigest))) {
     throw new ConfigError('LLM_ADMIN_KEY', 'must differ from every tenant key');
+  }
+  if (metricsDigest && (entries.some((entry) => timingSafeEqual(entry.digest, metricsDigest)) || (adminDigest && timingSafeEqual(adminDigest, metricsDigest)))) {
+    throw new ConfigError('LLM_METRICS_KEY', 'must differ from every tenant key and from the admin key');
   }
   const tenants = [...new Set(entries.map((entry) => entry.tenant))];
   return {
     enabled: entries.length > 0,
     hasAdminKey: adminDigest !== undefined,
+    hasMetricsKey: metricsDigest !== undefined,
     tenants,
     identify(presented) {
       const presentedDigest = digest(presented);
-      let match: string | typeof ADMIN | undefined;
+      let match: string | typeof ADMIN | typeof METRICS | undefined;
       // No early exit: the time must not tell which entry matched.
       for (const entry of entries) {
         if (timingSafeEqual(entry.digest, presentedDigest)) match = entry.tenant;
       }
       if (adminDigest && timingSafeEqual(adminDigest, presentedDigest)) match = ADMIN;
+      if (metricsDigest && timingSafeEqual(metricsDigest, presentedDigest)) match = METRICS;
       return match;
     },
   };
+}
+
+/** The key ring of `LLM_API_KEYS` (and its file), `LLM_ADMIN_KEY` and `LLM_METRICS_KEY`. */
+export function keyRingFromConfig(config: Pick<Config, 'apiKeys' | 'adminKey' | 'metricsKey'>): KeyRing {
+  return createKeyRing({ keys: parseApiKeys(config.apiKeys), adminKey: config.adminKey, metricsKey: config.metricsKey });
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

@@ -35,7 +35,7 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   };
 }
 
-/** The first zod issue as a 400 naming its param; never quotes the value. */
+/** The first issue of a failed schema check, as a 400 naming its `param` (never quoting the value). */
 export function validationError(error: z.ZodError): GatewayError {
   const issue = error.issues[0];
   let param = issue ? formatParam(issue.path) : null;

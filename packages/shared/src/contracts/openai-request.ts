@@ -7,7 +7,7 @@ import { STRING_CAPS } from './string-caps.ts';
  * value becomes a 400 naming its `param`.
  */
 /** A string of at most `max` characters: the cap is checked before anything else reads it. */
-const capped = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+export const capped = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 const name = capped(STRING_CAPS.name).optional();
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
@@ -41,10 +41,18 @@ export const openAIMessageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('tool'), content: textContent, tool_call_id: capped(STRING_CAPS.id).min(1) }),
 ]);
 
+/** A function's name, as OpenAI allows it. */
+export const functionNameSchema = capped(STRING_CAPS.toolName).regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes');
+
+/** Request `metadata`: OpenAI's caps on keys, values and pairs. */
+export const metadataSchema = z
+  .record(capped(STRING_CAPS.metadataKey), capped(STRING_CAPS.metadataValue))
+  .refine((pairs) => Object.keys(pairs).length <= STRING_CAPS.metadataPairs, `must have at most ${STRING_CAPS.metadataPairs} pairs`);
+
 const functionTool = z.object({
   type: z.literal('function'),
   function: z.object({
-    name: capped(STRING_CAPS.toolName).regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes'),
+    name: functionNameSchema,
     description: z.string().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullish(),
@@ -85,10 +93,7 @@ export const openAIChatRequestSchema = z.object({
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   user: capped(STRING_CAPS.user).optional(),
-  metadata: z
-    .record(capped(STRING_CAPS.metadataKey), capped(STRING_CAPS.metadataValue))
-    .refine((pairs) => Object.keys(pairs).length <= STRING_CAPS.metadataPairs, `must have at most ${STRING_CAPS.metadataPairs} pairs`)
-    .nullish(),
+  metadata: metadataSchema.nullish(),
   tools: z.array(functionTool).max(128, 'must have at most 128 tools').optional(),
   tool_choice: toolChoice.optional(),
   parallel_tool_calls: z.boolean().optional(),

@@ -8,6 +8,11 @@ export interface Usage {
   completionTokens: number;
   /** Prompt tokens read from a prompt cache, where the backend reports them. */
   cachedPromptTokens?: number;
+  /**
+   * What the backend says the request cost, in US dollars, where it says so (the CLI's
+   * `total_cost_usd`: subscription use draws on a monthly credit). Never sent to clients.
+   */
+  costUsd?: number;
 }
 
 /**

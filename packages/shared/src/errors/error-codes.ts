@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   invalid_value: { status: 400, type: 'invalid_request_error', retryable: false, anthropic: { type: 'invalid_request_error' } },
   unsupported_value: { status: 400, type: 'invalid_request_error', retryable: false, anthropic: { type: 'invalid_request_error' } },
   context_length_exceeded: { status: 400, type: 'invalid_request_error', retryable: false, anthropic: { type: 'invalid_request_error' } },
+  // OpenAI's code for a `previous_response_id` it does not know (never stored, expired or evicted).
+  previous_response_not_found: { status: 400, type: 'invalid_request_error', retryable: false, anthropic: { type: 'invalid_request_error' } },
   invalid_api_key: { status: 401, type: 'authentication_error', retryable: false, anthropic: { type: 'authentication_error' } },
   permission_denied: { status: 403, type: 'permission_error', retryable: false, anthropic: { type: 'permission_error' } },
   model_not_found: { status: 404, type: 'invalid_request_error', retryable: false, anthropic: { type: 'not_found_error' } },

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { GatewayMetrics, KeyRing } from '@llm-gateway/shared';
-import { requireAdmin } from './admin-guard.ts';
+import { requireOperatorKey } from './operator-guard.ts';
+import { refuseBody } from './refuse-body.ts';
 import type { QueueConsumer } from '../queue/queue-consumer.ts';
 import type { Supervisor } from '../supervisor.ts';
 
@@ -8,7 +9,7 @@ export interface StatusAppOptions {
   supervisor: Supervisor;
   consumer: Pick<QueueConsumer, 'redisUp' | 'running'>;
   metrics: GatewayMetrics;
-  /** Tenant and admin keys: `/sessions` needs the admin key once any key is configured. */
+  /** Tenant, admin and metrics keys: `/sessions` and `/metrics` need an operator's key once keys are configured. */
   keys: KeyRing;
   /** True once shutdown began: readiness fails first so nothing new is routed here. */
   stopping: () => boolean;
@@ -21,6 +22,7 @@ export interface StatusAppOptions {
 export function createStatusApp(options: StatusAppOptions): Hono {
   const { supervisor, consumer, metrics, keys, stopping } = options;
   const app = new Hono();
+  app.use('*', refuseBody());
   app.get('/health', (c) => {
     const health = supervisor.health();
     const redis = consumer.redisUp() ? 'up' : 'down';
@@ -45,8 +47,8 @@ export function createStatusApp(options: StatusAppOptions): Hono {
     const ready = !stopping() && consumer.redisUp();
     return c.json({ status: ready ? 'ready' : stopping() ? 'draining' : 'unavailable' }, ready ? 200 : 503);
   });
-  app.get('/sessions', requireAdmin(keys), (c) => c.json({ sessions: supervisor.sessions() }));
-  app.get('/metrics', async (c) => {
+  app.get('/sessions', requireOperatorKey(keys, 'admin'), (c) => c.json({ sessions: supervisor.sessions() }));
+  app.get('/metrics', requireOperatorKey(keys, 'metrics'), async (c) => {
     c.header('content-type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });

@@ -59,7 +59,8 @@ describe('SessionPool with the real claude CLI', () => {
     pool.start();
     try {
       await until(() => pool.sessions().some((session) => session.status === 'ready'));
-      fake.enqueue({ kind: 'text', text: 'slow answer in several chunks', chunkDelayMs: 100 });
+      // Slower than a cold start under load (up to ~3 s here), so the overflow session answers first.
+      fake.enqueue({ kind: 'text', text: 'slow answer in several chunks', chunkDelayMs: 800 });
       const [slow, overflow] = await Promise.all([ask(pool, 'slow'), ask(pool, 'overflow')]);
       expect(slow.text).toBe('slow answer in several chunks');
       expect(overflow.text).toBe('echo: overflow');

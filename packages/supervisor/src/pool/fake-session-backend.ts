@@ -31,6 +31,8 @@ export interface FakeSession extends BackendSession {
   pingBehavior: () => Promise<void>;
   /** Makes the session die by itself. */
   exit(reason: string): void;
+  /** The tool calls its last answer left parked (what `parkedCalls()` reports). */
+  parked: string[];
   stopped: boolean;
 }
 
@@ -71,6 +73,8 @@ function createFakeSession(index: number): FakeSession {
     resetBehavior: async () => {},
     pingBehavior: async () => {},
     stopped: false,
+    parked: [],
+    parkedCalls: () => session.parked,
     pid: 1000 + index,
     model: null,
     start(signal) {
@@ -85,6 +89,7 @@ function createFakeSession(index: number): FakeSession {
     },
     reset() {
       session.calls.push('reset');
+      session.parked = [];
       return session.resetBehavior();
     },
     ping() {

@@ -10,7 +10,7 @@ import type { PooledSession } from './pooled-session.ts';
 
 /** A session that serves, or soon will: not failed, stopping or stopped. */
 export function isLive(entry: PooledSession): boolean {
-  return entry.status === 'starting' || entry.status === 'ready' || entry.status === 'busy' || entry.status === 'resetting';
+  return entry.status === 'starting' || entry.status === 'ready' || entry.status === 'busy' || entry.status === 'parked' || entry.status === 'resetting';
 }
 
 /** A session that can take a job now; one with a keep-alive ping in flight waits for its answer. */

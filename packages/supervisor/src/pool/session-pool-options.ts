@@ -25,6 +25,12 @@ export interface SessionPoolOptions {
   checkTimeoutMs?: number;
   /** First delay before restarting after a failure; doubles up to `maxMs`. @defaultValue 1_000 / 60_000 */
   restartBackoff?: { initialMs: number; maxMs: number };
+  /**
+   * How long a turn that ended in tool calls stays parked for the client's results
+   * (`LLM_TOOL_RESULT_TIMEOUT`); 0 parks nothing (every follow-up is served from its history).
+   * @defaultValue 60_000
+   */
+  toolResultTimeoutMs?: number;
   log?: Logger;
   /** Called after any session changes status (metrics, cluster registry). */
   onChange?: () => void;

@@ -31,6 +31,71 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe('SessionPool parked turns', () => {
+  it("parks a session whose answer left tool calls waiting, hands it only to the follow-up with every result, then resets it", async () => {
+    const { backend, pool, statuses } = setup({ size: 1, maxOverflow: 0, toolResultTimeoutMs: 60_000 });
+    pool.start();
+    await flush();
+    const first = await pool.acquire(never());
+    backend.sessions[0]!.parked = ['call_1', 'call_2'];
+    first.release('succeeded');
+    expect(statuses()).toEqual(['parked']);
+    expect(backend.sessions[0]!.calls).not.toContain('reset');
+    // Another conversation waits: the parked session is not its to take.
+    const other = pool.acquire(never());
+    await flush();
+    expect(pool.claimParked(['call_1'])).toBeUndefined();
+    expect(pool.claimParked(['call_9', 'call_1', 'call_2'])).toBeUndefined();
+    const followUp = pool.claimParked(['call_1', 'call_2'])!;
+    expect(followUp.session).toBe(first.session);
+    expect(statuses()).toEqual(['busy']);
+    backend.sessions[0]!.parked = [];
+    followUp.release('succeeded');
+    await flush();
+    expect((await other).session).toBe(first.session);
+    expect(backend.sessions[0]!.calls.filter((call) => call === 'reset')).toHaveLength(1);
+    await pool.stop();
+  });
+
+  it('takes a parked session back when the results do not come within LLM_TOOL_RESULT_TIMEOUT', async () => {
+    const { backend, pool, statuses } = setup({ size: 1, toolResultTimeoutMs: 60_000 });
+    pool.start();
+    await flush();
+    const lease = await pool.acquire(never());
+    backend.sessions[0]!.parked = ['call_1'];
+    lease.release('succeeded');
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(statuses()).toEqual(['parked']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(statuses()).toEqual(['ready']);
+    expect(backend.sessions[0]!.calls).toContain('reset');
+    expect(pool.claimParked(['call_1'])).toBeUndefined();
+    await pool.stop();
+  });
+
+  it('parks nothing when the timeout is 0, and forgets a parked session that exits', async () => {
+    const off = setup({ size: 1, toolResultTimeoutMs: 0 });
+    off.pool.start();
+    await flush();
+    const lease = await off.pool.acquire(never());
+    off.backend.sessions[0]!.parked = ['call_1'];
+    lease.release('succeeded');
+    expect(off.statuses()).toEqual(['resetting']);
+    await off.pool.stop();
+
+    const on = setup({ size: 1, toolResultTimeoutMs: 60_000 });
+    on.pool.start();
+    await flush();
+    const parked = await on.pool.acquire(never());
+    on.backend.sessions[0]!.parked = ['call_2'];
+    parked.release('succeeded');
+    on.backend.sessions[0]!.exit('killed');
+    await flush();
+    expect(on.pool.claimParked(['call_2'])).toBeUndefined();
+    await on.pool.stop();
+  });
+});
+
 describe('SessionPool', () => {
   it('pre-warms LLM_POOL_SIZE sessions and serves only ready ones', async () => {
     const { backend, pool, statuses } = setup({}, {});

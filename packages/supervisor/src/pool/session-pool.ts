@@ -10,6 +10,7 @@ import { CANCELLED_RESET_TIMEOUT_MS, type AcquireOptions, type SessionPoolOption
 import { timeoutSignal, withTimeout } from './timeouts.ts';
 import { WaiterQueue } from './waiter-queue.ts';
 import { WarmRefill } from './warm-refill.ts';
+import { ParkedTurns } from './parked-turns.ts';
 
 export type { AcquireOptions, SessionLease, SessionPoolOptions };
 
@@ -33,6 +34,8 @@ export class SessionPool {
   readonly #waiters = new WaiterQueue();
   readonly #keepAlive: KeepAlive;
   readonly #refill: WarmRefill;
+  readonly #parked: ParkedTurns;
+  readonly #parkingOn: boolean;
   #closed = false;
 
   constructor(options: SessionPoolOptions) {
@@ -46,6 +49,9 @@ export class SessionPool {
     this.#restarts = new RestartPolicy(options.restartBackoff ?? { initialMs: 1_000, maxMs: 60_000 });
     this.#log = options.log;
     this.#onChange = options.onChange;
+    const toolResultTimeoutMs = options.toolResultTimeoutMs ?? 60_000;
+    this.#parkingOn = toolResultTimeoutMs > 0;
+    this.#parked = new ParkedTurns(toolResultTimeoutMs, (entry) => this.#onParkExpired(entry));
     this.#refill = new WarmRefill({
       size: this.#size,
       sessions: this.#sessions,
@@ -88,6 +94,18 @@ export class SessionPool {
       this.#waiters.add(signal, resolve, reject);
       this.#startOverflowIfNeeded();
     });
+  }
+
+  /**
+   * The session whose turn waits on exactly these tool results (a follow-up's `tool` messages),
+   * leased to the follow-up; undefined when no session here holds that turn (then the follow-up
+   * runs on any session, from its history).
+   */
+  claimParked(answeredCallIds: readonly string[]): SessionLease | undefined {
+    const entry = this.#parked.claim(answeredCallIds);
+    if (!entry || entry.status !== 'parked') return undefined;
+    this.#apply(entry, 'park-claimed');
+    return new PoolLease(entry, this.#onRelease);
   }
 
   /** Every session, as `GET /sessions` lists them. */
@@ -182,6 +200,7 @@ export class SessionPool {
 
   #onExit(entry: PooledSession, reason: string): void {
     entry.disposeExit();
+    this.#parked.forget(entry);
     if (entry.status === 'stopping' || entry.status === 'stopped' || entry.status === 'failed') {
       this.#apply(entry, 'session-exited');
       return;
@@ -244,12 +263,32 @@ export class SessionPool {
       return;
     }
     if (outcome === 'succeeded') this.#restarts.recordSuccess();
+    const parkedCalls = outcome === 'succeeded' && this.#parkingOn ? (entry.session.parkedCalls?.() ?? []) : [];
+    if (parkedCalls.length > 0) {
+      // Leased to the conversation: only the follow-up with these results gets it (or the timeout).
+      this.#apply(entry, 'job-parked');
+      this.#parked.park(entry, parkedCalls);
+      this.#startOverflowIfNeeded();
+      return;
+    }
     if (entry.requests >= this.#sessionMaxRequests) {
       this.#recycle(entry, true);
       return;
     }
     this.#apply(entry, outcome === 'succeeded' ? 'job-succeeded' : 'job-cancelled');
-    const resetTimeoutMs = outcome === 'succeeded' ? this.#checkTimeoutMs : Math.min(this.#checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS);
+    this.#reset(entry, outcome === 'succeeded' ? this.#checkTimeoutMs : Math.min(this.#checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS));
+  }
+
+  /** The client's tool results never came: the parked turn is interrupted and the session reset. */
+  #onParkExpired(entry: PooledSession): void {
+    if (entry.status !== 'parked') return;
+    this.#log?.info({ sessionId: entry.id }, 'no tool results within the timeout: resetting the parked session');
+    this.#apply(entry, 'park-expired');
+    this.#reset(entry, Math.min(this.#checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS));
+  }
+
+  /** Resets a session (status `resetting`) and offers it again, or recycles it when the reset fails. */
+  #reset(entry: PooledSession, resetTimeoutMs: number): void {
     withTimeout(entry.session.reset(), resetTimeoutMs, 'reset timed out').then(
       () => {
         if (entry.status !== 'resetting') return;
@@ -274,6 +313,7 @@ export class SessionPool {
 
   async #stopSession(entry: PooledSession): Promise<void> {
     if (entry.status === 'stopped') return;
+    this.#parked.forget(entry);
     if (entry.status !== 'stopping') this.#apply(entry, 'stop-requested');
     entry.disposeExit();
     try {

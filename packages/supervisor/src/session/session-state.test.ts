@@ -48,14 +48,14 @@ describe('session state machine', () => {
   });
 
   it('only hands jobs to ready sessions', () => {
-    const statuses: SessionFinalStatus[] = ['starting', 'ready', 'busy', 'resetting', 'stopping', 'failed', 'stopped'];
+    const statuses: SessionFinalStatus[] = ['starting', 'ready', 'busy', 'parked', 'resetting', 'stopping', 'failed', 'stopped'];
     expect(statuses.filter(isAssignable)).toEqual(['ready']);
   });
 
   it('never brings a stopping, failed or stopped session back to life, whatever happens', () => {
     const events: SessionEvent[] = [
       'session-ready', 'start-failed', 'job-assigned', 'job-succeeded', 'job-cancelled', 'job-failed', 'reset-succeeded',
-      'reset-failed', 'ping-failed', 'session-exited', 'stop-requested', 'session-stopped',
+      'reset-failed', 'ping-failed', 'session-exited', 'stop-requested', 'session-stopped', 'job-parked', 'park-claimed', 'park-expired',
     ];
     const gone: SessionFinalStatus[] = ['stopping', 'failed', 'stopped'];
     for (const from of gone) {
@@ -68,6 +68,15 @@ describe('session state machine', () => {
 
   it('lets a ping failure or a stop request take a ready session out of service', () => {
     expect(transition('ready', 'ping-failed')).toBe('stopping');
-    for (const from of ['starting', 'ready', 'busy', 'resetting'] as const) expect(transition(from, 'stop-requested')).toBe('stopping');
+    for (const from of ['starting', 'ready', 'busy', 'parked', 'resetting'] as const) expect(transition(from, 'stop-requested')).toBe('stopping');
+  });
+
+  it('parks a busy session whose turn waits for tool results, and takes it back for the follow-up or resets it when they do not come', () => {
+    expect(transition('busy', 'job-parked')).toBe('parked');
+    expect(transition('parked', 'park-claimed')).toBe('busy');
+    expect(transition('parked', 'park-expired')).toBe('resetting');
+    expect(transition('parked', 'session-exited')).toBe('failed');
+    expect(transition('parked', 'job-assigned')).toBeNull();
+    expect(transition('ready', 'job-parked')).toBeNull();
   });
 });

@@ -11,6 +11,9 @@ export type SessionEvent =
   | 'job-succeeded' // the answer finished cleanly: reset before reuse
   | 'job-cancelled' // stopped from outside (client gone, deadline) with the session still sound: interrupt, then reset
   | 'job-failed' // the backend failed: never reuse, recycle
+  | 'job-parked' // the answer ended in tool calls whose turn waits for the client's results
+  | 'park-claimed' // the follow-up with those results came: the same session goes on with the turn
+  | 'park-expired' // the results did not come in time: interrupt the turn, then reset
   | 'reset-succeeded'
   | 'reset-failed'
   | 'ping-failed'
@@ -35,9 +38,16 @@ const TRANSITIONS: Record<SessionFinalStatus, Partial<Record<SessionEvent, Sessi
     'stop-requested': 'stopping',
   },
   busy: {
+    'job-parked': 'parked',
     'job-succeeded': 'resetting',
     'job-cancelled': 'resetting',
     'job-failed': 'stopping',
+    'session-exited': 'failed',
+    'stop-requested': 'stopping',
+  },
+  parked: {
+    'park-claimed': 'busy',
+    'park-expired': 'resetting',
     'session-exited': 'failed',
     'stop-requested': 'stopping',
   },

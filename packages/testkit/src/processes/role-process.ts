@@ -52,7 +52,7 @@ export interface SpawnRoleOptions {
  */
 export async function spawnRole(role: Role, name: string, env: Record<string, string>, options: SpawnRoleOptions = {}): Promise<RoleProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), '--import', 'tsx', ROLE_SCRIPTS[role]], {
+  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), '--conditions=development', '--import', 'tsx', ROLE_SCRIPTS[role]], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectionsCheckingInterval, startServer, type RunningServer } from './server.ts';
+import { connectionsCheckingInterval, startServer, type RunningServer } from './start-server.ts';
 
 /** Opens a raw connection, runs `send` on it, and resolves with what came back and when it closed. */
 function rawClient(port: number, send: (write: (text: string) => void) => () => void): Promise<{ reply: string; closedAfterMs: number }> {
@@ -58,5 +58,16 @@ describe('startServer timeouts', () => {
     expect(slowBody.reply).toMatch(/^HTTP\/1.1 408/);
     expect(slowBody.closedAfterMs).toBeGreaterThanOrEqual(900);
     expect(slowBody.closedAfterMs).toBeLessThan(2_000);
+  });
+
+  it('closes a kept-alive connection left idle after its keep-alive timeout', async () => {
+    running = await startServer({ fetch: () => new Response('ok') }, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 300 });
+    const idle = await rawClient(running.port, (write) => {
+      write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      return () => {};
+    });
+    expect(idle.reply).toMatch(/^HTTP\/1.1 200/);
+    // Node adds 1 s to the keep-alive timeout before it closes the socket; its default would be 6 s.
+    expect(idle.closedAfterMs).toBeLessThan(2_500);
   });
 });

@@ -11,6 +11,11 @@ export interface StartServerOptions {
   headersTimeoutMs?: number;
   /** A client must send its whole request (not receive the answer) within this. @defaultValue 30_000 */
   requestTimeoutMs?: number;
+  /**
+   * A kept-alive connection with no request in flight is closed after this (a fresh connection
+   * that sends nothing is bounded by `headersTimeoutMs`). @defaultValue 5_000 (Node's own)
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -33,15 +38,20 @@ export function connectionsCheckingInterval(headersTimeoutMs: number, requestTim
   return Math.min(1_000, Math.max(100, Math.round(shorter / 10)));
 }
 
-/** Serves a Hono app over node:http, with timeouts that bound slow clients. */
+/**
+ * Serves a Hono app over node:http, with timeouts that bound slow clients: headers, the whole
+ * request, and idle kept-alive connections. Every HTTP port of the gateway (the API's and the
+ * supervisor's) goes through here, so a slowloris finds the same limits on each.
+ */
 export function startServer(app: FetchApp, options: StartServerOptions = {}): Promise<RunningServer> {
-  const { port = 5005, host = '0.0.0.0', headersTimeoutMs = 10_000, requestTimeoutMs = 30_000 } = options;
+  const { port = 5005, host = '0.0.0.0', headersTimeoutMs = 10_000, requestTimeoutMs = 30_000, keepAliveTimeoutMs = 5_000 } = options;
   return new Promise((resolve, reject) => {
     // Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a
     // slow client was cut after 30-60 s instead of 10/30 s: check often enough to honour them.
     const serverOptions = {
       headersTimeout: headersTimeoutMs,
       requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
       connectionsCheckingInterval: connectionsCheckingInterval(headersTimeoutMs, requestTimeoutMs),
     };
     const server = serve({ fetch: app.fetch, port, hostname: host, serverOptions }) as Server;

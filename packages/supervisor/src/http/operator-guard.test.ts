@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createKeyRing } from '@llm-gateway/shared';
-import { requireAdmin } from './admin-guard.ts';
+import { requireOperatorKey } from './operator-guard.ts';
 
 function app(keys: Parameters<typeof createKeyRing>[0]) {
   const hono = new Hono();
-  hono.get('/sessions', requireAdmin(createKeyRing(keys)), (c) => c.json({ sessions: [] }));
+  hono.get('/sessions', requireOperatorKey(createKeyRing(keys), 'admin'), (c) => c.json({ sessions: [] }));
   return hono;
 }
 const get = (hono: Hono, key?: string) =>
