@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Anthropic, { BadRequestError } from '@anthropic-ai/sdk';
+import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, getJson, spawnRole, startFakeAnthropic, testRedisUrl, uniquePrefix, type FakeAnthropic, type RoleProcess } from '@llm-gateway/testkit';
 import { anthropicClient } from '../helpers/anthropic-client.ts';
@@ -11,8 +11,8 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwA
 /**
  * `LLM_BACKEND=cli` behind the Messages front end, in real processes: the official SDK → the
  * gateway → a warm Claude Code session → a fake Anthropic API. Embedded (`pnpm start`) and split
- * (`start:api` + `start:supervisor` on Redis). Text and images only: the cli backend refuses
- * tools for now (400), whichever front end asks.
+ * (`start:api` + `start:supervisor` on Redis). Text, images and client tools (served to the
+ * session over MCP, as for every front end).
  */
 describe.each(['embedded', 'split'] as const)('@anthropic-ai/sdk → gateway (cli backend, %s) → Claude Code → fake Anthropic', (topology) => {
   let fake: FakeAnthropic;
@@ -92,13 +92,23 @@ describe.each(['embedded', 'split'] as const)('@anthropic-ai/sdk → gateway (cl
     );
   }, 30_000);
 
-  it('refuses tools with a 400 in the SDK class (tools on the cli backend are pending)', async () => {
-    const refused = client.messages.create({
+  it('runs a tool round trip on the warm CLI: tool_use out, tool_result back in', async () => {
+    // The fake Anthropic API is the model behind Claude Code: it calls the tool the gateway serves
+    // to the session over MCP, then answers once the result is back.
+    fake.enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__get_weather', input: { city: 'Paris' } }] }, { kind: 'text', text: 'Sunny in Paris.' });
+    const tools: Anthropic.Tool[] = [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
+    const question: Anthropic.MessageParam = { role: 'user', content: 'Weather in Paris?' };
+    const first = await client.messages.create({ model: 'claude-sonnet', max_tokens: 256, tools, messages: [question] });
+    expect(first.stop_reason).toBe('tool_use');
+    const call = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
+    expect(call).toMatchObject({ name: 'get_weather', input: { city: 'Paris' }, id: expect.any(String) });
+    const second = await client.messages.create({
       model: 'claude-sonnet',
-      max_tokens: 64,
-      tools: [{ name: 'weather', input_schema: { type: 'object' } }],
-      messages: [{ role: 'user', content: 'Weather?' }],
+      max_tokens: 256,
+      tools,
+      messages: [question, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: call!.id, content: 'sunny' }] }],
     });
-    await expect(refused).rejects.toBeInstanceOf(BadRequestError);
-  });
+    expect(second.stop_reason).toBe('end_turn');
+    expect(second.content).toEqual([{ type: 'text', text: 'Sunny in Paris.' }]);
+  }, 30_000);
 });

@@ -57,7 +57,7 @@ export function defineMessagesContractSuite(name: string, factory: GatewayFactor
           messages: [
             { role: 'user', content: [{ type: 'text', text: 'Weather?' }] },
             { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }] },
-            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'sunny' }, { type: 'text', text: 'Thanks' }] },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'sunny' }] },
           ],
           tools: [{ name: 'weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
           tool_choice: { type: 'auto' },
@@ -70,7 +70,8 @@ export function defineMessagesContractSuite(name: string, factory: GatewayFactor
         { 'anthropic-beta': 'interleaved-thinking-2025-05-14' },
       );
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { content: Array<{ text: string }> }).content[0]!.text).toBe('This is a mock response to: Thanks');
+      // The mock answers a conversation ending in tool results from them, as a model would.
+      expect(((await response.json()) as { content: Array<{ text: string }> }).content[0]!.text).toBe('The tools answered: sunny');
     });
 
     it('stops at max_tokens with stop_reason max_tokens', async () => {

@@ -73,11 +73,12 @@ describe.each<[string, GatewayFactory]>([
       messages: [
         question,
         { role: 'assistant', content: first.content },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'sunny' }, { type: 'text', text: 'Thanks' }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'sunny' }] },
       ],
     });
     const second = await stream.finalMessage();
-    expect(second.content).toEqual([{ type: 'text', text: 'This is a mock response to: Thanks' }]);
+    // The mock answers from the tool results, as a model would.
+    expect(second.content).toEqual([{ type: 'text', text: 'The tools answered: sunny' }]);
   });
 
   it('streams a tool call the SDK assembles into a tool_use block', async () => {

@@ -39,7 +39,7 @@ describe.each<[string, GatewayFactory]>([
   let home: string;
   beforeAll(async () => {
     // Claude Code asks for full model ids (claude-opus-…, claude-haiku-…): the mock serves every claude-* model.
-    served = await serveGateway({ LLM_MODELS: 'claude-*=mock', LLM_API_KEYS: 'tenant-key:acme', LLM_REQUEST_TIMEOUT: '10' }, { factory });
+    served = await serveGateway({ LLM_MODELS: 'claude-*=mock', LLM_API_KEYS: 'tenant-key:acme', LLM_ADMIN_KEY: 'admin-key', LLM_REQUEST_TIMEOUT: '10' }, { factory });
     home = await mkdtemp(join(tmpdir(), 'llm-gateway-claude-client-'));
   });
   afterAll(async () => {
@@ -50,7 +50,7 @@ describe.each<[string, GatewayFactory]>([
   it('completes a prompt and is counted under dialect="messages"', async () => {
     const stdout = await claudePrint('hello', served.url, home);
     expect(stdout).toContain('This is a mock response to:');
-    const metrics = await (await served.gateway.app.request('/metrics')).text();
+    const metrics = await (await served.gateway.app.request('/metrics', { headers: { authorization: 'Bearer admin-key' } })).text();
     expect(metricValue(metrics, 'llm_requests_total', { status: '200', dialect: 'messages' })).toBeGreaterThanOrEqual(1);
     expect(metrics).not.toMatch(/llm_requests_total\{[^}]*status="[45]\d\d"[^}]*dialect="messages"/);
   }, 90_000);

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.ts';
 import { inProcessGateway } from '../helpers/test-gateway.ts';
 import { sseEvents } from '../helpers/sse.ts';
-import { API_KEYS, KEYS, metricValue } from './tenant-helpers.ts';
+import { API_KEYS, bearer, KEYS, metricValue } from './tenant-helpers.ts';
 
 /** The response cache serves Messages requests as it serves chat completions, in Anthropic's shapes. */
 describe('the response cache on the Messages API', () => {
   let gateway: Gateway;
   beforeAll(async () => {
-    gateway = await inProcessGateway({ LLM_API_KEYS: API_KEYS, LLM_CACHE_TTL: '60' });
+    gateway = await inProcessGateway({ LLM_API_KEYS: API_KEYS, LLM_ADMIN_KEY: KEYS.admin, LLM_CACHE_TTL: '60' });
   });
   afterAll(() => gateway?.close());
 
@@ -35,7 +35,7 @@ describe('the response cache on the Messages API', () => {
     const names = sseEvents(await streamed.text()).map((event) => event.event);
     expect(names[0]).toBe('message_start');
     expect(names.slice(-2)).toEqual(['message_delta', 'message_stop']);
-    const metrics = await (await gateway.app.request('/metrics')).text();
+    const metrics = await (await gateway.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metrics, 'llm_cache_hits_total', { tenant: 'gamma' })).toBe(2);
   });
 });

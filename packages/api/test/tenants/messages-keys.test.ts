@@ -37,7 +37,7 @@ describe('tenant keys on the Messages API', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).not.toBeNull();
     expect(((await limited.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
-    const metrics = await (await gateway.app.request('/metrics')).text();
+    const metrics = await (await gateway.app.request('/metrics', { headers: bearer(KEYS.admin) })).text();
     expect(metricValue(metrics, 'llm_tenant_requests_total', { tenant: 'beta', model: 'claude-sonnet', status: '200' })).toBe(2);
   });
 });
