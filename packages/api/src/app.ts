@@ -8,6 +8,7 @@ import { requireOperatorKey, requireTenantKey } from './middleware/authenticate.
 import { createTenantGuard, type TenantGuard } from './tenants/tenant-guard.ts';
 import { createModelCatalog, type ModelCatalog } from './models/model-catalog.ts';
 import { chatCompletions } from './routes/chat-completions.ts';
+import { countTokens, messages } from './routes/messages.ts';
 import { responses, storedResponse } from './routes/responses.ts';
 import { listModels, retrieveModel } from './routes/models.ts';
 import { health, live, metrics, ready, sessions } from './routes/operations.ts';
@@ -64,6 +65,8 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   if (operatorEndpointGuarded(deps.tenants.keys, 'metrics')) app.use('/metrics', requireOperatorKey(deps.tenants.keys, 'metrics', throttle));
 
   app.post('/v1/chat/completions', chatCompletions(deps));
+  app.post('/v1/messages', messages(deps));
+  app.post('/v1/messages/count_tokens', countTokens(deps));
   app.post('/v1/responses', responses(deps));
   app.get('/v1/models', listModels(deps));
   app.get('/v1/models/:model', retrieveModel(deps));
@@ -76,9 +79,8 @@ export function createApp(options: CreateAppOptions): Hono<GatewayEnv> {
   app.get('/status', statusJson(deps));
 
   // A known path asked with the wrong method is a 405, not a 404.
-  app.all('/v1/chat/completions', methodNotAllowed(['POST']));
+  for (const path of ['/v1/chat/completions', '/v1/messages', '/v1/messages/count_tokens', '/v1/responses']) app.all(path, methodNotAllowed(['POST']));
   // Only conversations are kept (for `previous_response_id`), not Response objects to retrieve.
-  app.all('/v1/responses', methodNotAllowed(['POST']));
   app.all('/v1/responses/*', storedResponse);
   for (const path of ['/v1/models', '/v1/models/:model', '/health', '/livez', '/readyz', '/sessions', '/metrics', '/', '/status']) {
     app.all(path, methodNotAllowed(['GET']));

@@ -4,6 +4,7 @@ export { createMockBackend, type MockBackendOptions } from './mock/mock-backend.
 export { parseMockDirectives, type MockDirectives } from './mock/mock-directives.ts';
 export { countPromptTokens } from './mock/mock-reply.ts';
 export { createCliBackend, DEFAULT_CLI_HOST, type CliBackend, type CliBackendOptions } from './cli/cli-backend.ts';
+export { bundledClaudePath } from './cli/cli-command.ts';
 export { resolveCliSandbox, type CliSandbox, type SandboxMode } from './cli/cli-sandbox.ts';
 export type { CliTurnStats } from './cli/cli-session.ts';
 export type { HostKind } from './cli/process-host.ts';

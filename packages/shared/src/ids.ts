@@ -34,6 +34,11 @@ export function completionId(): string {
   return `chatcmpl-${randomId()}`;
 }
 
+/** An Anthropic-style message id. */
+export function messageId(): string {
+  return `msg_${randomId()}`;
+}
+
 /** An OpenAI-style Responses API id: `resp_`, `msg_` (an output message) or `fc_` (a function call item). */
 export function responseItemId(prefix: 'resp' | 'msg' | 'fc'): string {
   return `${prefix}_${randomId()}`;

@@ -12,6 +12,7 @@ export const REDACTED_PATHS = [
   'headers.authorization',
   'headers["x-api-key"]',
   'request.headers.authorization',
+  'request.headers["x-api-key"]',
   'apiKey',
   'adminKey',
   'anthropicApiKey',

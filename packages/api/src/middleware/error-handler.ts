@@ -1,11 +1,23 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { createThrottledLogger, GatewayError, quotePrefix, toGatewayError, type Logger } from '@llm-gateway/shared';
+import { createThrottledLogger, GatewayError, quotePrefix, toAnthropicError, toGatewayError, type Logger } from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
 
-/** The one place errors become responses: OpenAI's body, the table's status, `retry-after`. */
+/** Whether a path belongs to the Anthropic Messages front end, whose errors have Anthropic's shape. */
+export function isMessagesPath(path: string): boolean {
+  return path === '/v1/messages' || path.startsWith('/v1/messages/');
+}
+
+/**
+ * The one place errors become responses: the table's status and `retry-after`, in the body shape
+ * of the path's dialect (Anthropic's under `/v1/messages`, else OpenAI's).
+ */
 export function renderError(c: Context<GatewayEnv>, error: GatewayError): Response {
   if (error.retryAfter !== undefined) c.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfter))));
+  if (isMessagesPath(c.req.path)) {
+    const { status, body } = toAnthropicError(error);
+    return c.json(body, status as 400);
+  }
   return c.json(error.toBody(), error.status as 400);
 }
 

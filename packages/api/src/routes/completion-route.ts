@@ -11,6 +11,7 @@ import { readBody } from '../middleware/read-body.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.ts';
 import { serveCached } from '../tenants/serve-cached.ts';
 import { CACHE_HEADER } from '../tenants/cache-policy.ts';
+import type { ModelRoute } from '../models/model-catalog.ts';
 
 /**
  * A completion endpoint in `dialect`: validate, hand the job to the dispatcher, answer in the
@@ -45,6 +46,26 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
   };
 }
 
+/**
+ * The body of a request the gateway takes: refused while draining, and taken from the tenant's
+ * RPM budget before it is read, so a tenant over its RPM costs no reading, parsing or counting.
+ */
+export async function admitBody(c: Context<GatewayEnv>, deps: AppDependencies): Promise<unknown> {
+  if (deps.lifecycle.draining) {
+    throw new GatewayError('backend_unavailable', 'The gateway is shutting down; retry on another replica.', { retryAfter: 1 });
+  }
+  const admitted = deps.tenants.admitRequest(c);
+  if (admitted) await admitted;
+  return readJson(c, deps.config.maxBodyBytes);
+}
+
+/** The backends serving `model`. @throws GatewayError 404 `model_not_found`. */
+export function routeOf(deps: AppDependencies, model: string): ModelRoute {
+  const route = deps.catalog.route(model);
+  if (!route) throw new GatewayError('model_not_found', `The model '${quotePrefix(model)}' does not exist or is not served here.`, { param: 'model' });
+  return route;
+}
+
 async function handle<Parsed extends ParsedCompletion>(
   c: Context<GatewayEnv>,
   deps: AppDependencies,
@@ -53,25 +74,15 @@ async function handle<Parsed extends ParsedCompletion>(
 ): Promise<Response> {
   // Every answer says what the response cache did; the guard changes it on a miss or a hit.
   c.header(CACHE_HEADER, 'bypass');
-  if (deps.lifecycle.draining) {
-    throw new GatewayError('backend_unavailable', 'The gateway is shutting down; retry on another replica.', { retryAfter: 1 });
-  }
-  // Before the body is read: a tenant over its RPM costs no reading, parsing or token counting.
-  const admitted = deps.tenants.admitRequest(c);
-  if (admitted) await admitted;
-  const parsed = dialect.parse(await readJson(c, deps.config.maxBodyBytes));
+  const parsed = dialect.parse(await admitBody(c, deps));
   recorder.model = parsed.request.model;
   recorder.stream = parsed.stream;
-  const route = deps.catalog.route(parsed.request.model);
-  if (!route) {
-    throw new GatewayError('model_not_found', `The model '${quotePrefix(parsed.request.model)}' does not exist or is not served here.`, {
-      param: 'model',
-    });
-  }
+  const route = routeOf(deps, parsed.request.model);
   const backend = route.backend;
   recorder.backend = backend;
   if (dialect.prepare) await dialect.prepare(c, parsed);
-  const admission = await deps.tenants.admit(c, parsed.request);
+  const request = dialect.requestFor?.(parsed, [backend, ...(route.fallbacks ?? [])]) ?? parsed.request;
+  const admission = await deps.tenants.admit(c, request);
   recorder.cache = admission.cache;
   recorder.estimatedPromptTokens = admission.estimatedPromptTokens;
   if (admission.cached) return serveCached(c, dialect, parsed, admission.cached, recorder);
@@ -82,7 +93,7 @@ async function handle<Parsed extends ParsedCompletion>(
     tenant: c.get('tenant'),
     backend,
     fallbacks: route.fallbacks,
-    request: parsed.request,
+    request,
     stream: parsed.stream,
     deadline: now + deps.config.requestTimeoutMs,
     acceptedAt: now,

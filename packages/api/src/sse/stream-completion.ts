@@ -5,7 +5,7 @@ import type { GatewayEnv } from '../app-context.ts';
 import type { CompletionRecorder } from '../routes/completion-recorder.ts';
 
 /**
- * How one front end (chat completions, Responses) writes a stream: the SSE text for each moment
+ * How one front end (chat completions, Messages, Responses) writes a stream: the SSE text for each moment
  * of it. Made afresh for every stream, so it may keep state (sequence numbers, open items).
  */
 export interface StreamFormat {
@@ -13,8 +13,8 @@ export interface StreamFormat {
   start(): string;
   /** A text or tool-call delta; undefined when the part writes nothing. */
   delta(part: Extract<StreamPart, { type: 'text-delta' | 'tool-call-delta' }>): string | undefined;
-  /** The last write of a stream that finished. */
-  finish(finishReason: FinishReason, usage: Usage | undefined): string;
+  /** The last write of a stream that finished, with the stop sequence that ended it when the backend named one. */
+  finish(finishReason: FinishReason, usage: Usage | undefined, stopSequence?: string): string;
   /** The last write of a stream that failed after it opened. */
   fail(error: GatewayError): string;
 }
@@ -123,7 +123,7 @@ export async function streamCompletion(c: Context<GatewayEnv>, options: StreamCo
             continue;
           }
           if (part.type === 'finish') {
-            controller.enqueue(encoder.encode(format.finish(part.finishReason, usage)));
+            controller.enqueue(encoder.encode(format.finish(part.finishReason, usage, part.stopSequence)));
             controller.close();
             end(200);
             return;

@@ -12,7 +12,7 @@ export async function* replayAnswer(answer: CachedAnswer): AsyncGenerator<JobEve
     yield { type: 'tool-call-delta', index, id: call.id, name: call.name, argumentsDelta: call.arguments };
   }
   yield { type: 'usage', usage: answer.usage };
-  yield { type: 'finish', finishReason: answer.finishReason };
+  yield { type: 'finish', finishReason: answer.finishReason, ...(answer.stopSequence === undefined ? {} : { stopSequence: answer.stopSequence }) };
 }
 
 /** How a job's event stream ended, as {@link observeAnswer} saw it. */
@@ -52,7 +52,7 @@ export async function* observeAnswer(
       } else if (collect && event.type === 'finish') {
         const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
         const usage = end.usage ?? { promptTokens: 0, completionTokens: 0 };
-        end.answer = { text, toolCalls, usage, finishReason: event.finishReason };
+        end.answer = { text, toolCalls, usage, finishReason: event.finishReason, ...(event.stopSequence === undefined ? {} : { stopSequence: event.stopSequence }) };
       }
       yield event;
     }

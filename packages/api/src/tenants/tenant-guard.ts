@@ -42,6 +42,8 @@ export interface TenantGuard {
   admitRequest(c: Context<GatewayEnv>): void | Promise<void>;
   /** After parsing: caps, the cache, the token count and the TPM budget. @throws GatewayError 400 (caps, context window) or 429 (TPM). */
   admit(c: Context<GatewayEnv>, request: ChatRequest): Admission | Promise<Admission>;
+  /** The prompt's token estimate, within the prompt caps (count_tokens). @throws GatewayError 400 (caps). */
+  countPromptTokens(request: ChatRequest): Promise<number>;
   /** Counts one finished chat completion for its tenant. */
   account(tenant: string, model: string, status: number): void;
   close(): Promise<void>;
@@ -92,6 +94,11 @@ export function createTenantGuard(options: TenantGuardOptions): TenantGuard {
     keys,
     admitRequest: (c) => admitRequest(context, c),
     admit: (c, request) => admit(context, c, request),
+    countPromptTokens: (request) => {
+      const size = promptSize(request);
+      checkPromptCaps(size, config);
+      return countTokens(request, size);
+    },
     account(tenant, model, status) {
       metrics.requests.inc({ tenant, model, status: String(status) });
     },

@@ -9,3 +9,15 @@ export function sseData(body: string): Array<unknown> {
   }
   return events;
 }
+
+/** The named events of an SSE body (Anthropic's `event:` + `data:` pairs), in order. */
+export function sseEvents(body: string): Array<{ event: string; data: any }> {
+  const events: Array<{ event: string; data: any }> = [];
+  for (const block of body.split('\n\n')) {
+    const lines = block.split('\n');
+    const name = lines.find((line) => line.startsWith('event: '));
+    const data = lines.find((line) => line.startsWith('data: '));
+    if (name && data) events.push({ event: name.slice('event: '.length), data: JSON.parse(data.slice('data: '.length)) });
+  }
+  return events;
+}

@@ -49,6 +49,7 @@ class StreamTranslator implements AnthropicStreamTranslator {
   readonly #counts: UsageCounts = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
   #toolCalls = 0;
   #stopReason: string | null | undefined;
+  #stopSequence: string | null | undefined;
 
   constructor(jsonToolName: string | undefined) {
     this.#jsonToolName = jsonToolName;
@@ -76,12 +77,18 @@ class StreamTranslator implements AnthropicStreamTranslator {
       }
       case 'message_delta':
         this.#stopReason = event.delta.stop_reason;
+        this.#stopSequence = event.delta.stop_sequence;
         addUsage(this.#counts, event.usage);
         return NO_PARTS;
       case 'message_stop':
         return [
           { type: 'usage', usage: toUsage(this.#counts) },
-          { type: 'finish', finishReason: mapAnthropicStopReason(this.#stopReason, this.#toolCalls > 0) },
+          {
+            type: 'finish',
+            finishReason: mapAnthropicStopReason(this.#stopReason, this.#toolCalls > 0),
+            // Which sequence stopped it: the Messages front end reports `stop_sequence` with it.
+            ...(this.#stopReason === 'stop_sequence' && typeof this.#stopSequence === 'string' ? { stopSequence: this.#stopSequence } : {}),
+          },
         ];
       default:
         return NO_PARTS;

@@ -7,6 +7,7 @@ import type {
 import type { ChatRequest, ResponseFormat } from '@llm-gateway/shared';
 import { resolveAnthropicModel } from './anthropic-models.ts';
 import { appendTurn, toAssistantBlocks, toToolResultBlock, toUserBlocks } from './to-anthropic-content.ts';
+import { passthroughParams } from './anthropic-passthrough.ts';
 
 /**
  * The tool through which a JSON answer is forced. Anthropic has no JSON mode that works on every
@@ -30,10 +31,13 @@ export interface AnthropicRequestPlan {
 }
 
 /**
- * Translates a normalized chat request into an Anthropic Messages request (streaming).
+ * Translates a normalized chat request into an Anthropic Messages request (streaming), or sends
+ * a Messages client's request on as it came ({@link passthroughParams}).
  * @throws GatewayError (400) for input Anthropic cannot take (e.g. unsupported images).
  */
 export function toAnthropicRequest(request: ChatRequest, options: AnthropicRequestOptions): AnthropicRequestPlan {
+  // A Messages client's own request needs no translation (and would lose fields in one).
+  if (request.anthropic !== undefined) return { params: passthroughParams(request, request.anthropic, options), jsonToolName: undefined };
   const system: string[] = [];
   const messages: MessageParam[] = [];
   for (const message of request.messages) {

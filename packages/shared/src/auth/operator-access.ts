@@ -8,9 +8,12 @@ import { ADMIN, METRICS, bearerToken, type KeyRing } from './api-keys.ts';
 export type OperatorScope = 'admin' | 'metrics';
 
 // The messages never echo what was presented: it may be a real key sent to the wrong place.
-/** 401 for a request without a bearer key. */
-export const missingKeyError = () =>
-  new GatewayError('invalid_api_key', "You didn't provide an API key. Send it in the Authorization header as 'Bearer <key>'.");
+/** 401 for a request without a key; `xApiKey` where `x-api-key` is taken too (tenant requests). */
+export const missingKeyError = (xApiKey = false) =>
+  new GatewayError(
+    'invalid_api_key',
+    `You didn't provide an API key. Send it in the Authorization header as 'Bearer <key>'${xApiKey ? ' (or in x-api-key)' : ''}.`,
+  );
 /** 401 for a bearer key that is not configured. */
 export const wrongKeyError = () => new GatewayError('invalid_api_key', 'Incorrect API key provided.');
 

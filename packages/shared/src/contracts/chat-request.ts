@@ -17,6 +17,22 @@ export interface ChatRequest {
   responseFormat?: ResponseFormat;
   /** The client's end-user id, passed on where a backend supports it. */
   user?: string;
+  /**
+   * The client's own Anthropic Messages fields, for the backend that speaks Messages (`api`): sent
+   * as they came, so what the normalized fields have no place for (`cache_control`, `is_error`,
+   * block fields Anthropic adds later) is not lost on the way. Set only by the Messages front
+   * end, and only when an `api` backend may serve the request; every other backend, and
+   * everything else in the gateway (limits, token counts, logs), reads the normalized fields.
+   */
+  anthropic?: AnthropicPassthrough;
+}
+
+/** See {@link ChatRequest.anthropic}: validated by the Messages schema, otherwise as the client sent them. */
+export interface AnthropicPassthrough {
+  system?: unknown;
+  messages: unknown[];
+  tools?: unknown[];
+  tool_choice?: unknown;
 }
 
 export type ChatMessage =

@@ -8,6 +8,8 @@ export interface CollectedAnswer {
   toolCalls: ToolCall[];
   usage: Usage;
   finishReason: FinishReason;
+  /** The stop sequence the answer ended at, where the backend said. */
+  stopSequence?: string;
 }
 
 /**
@@ -40,7 +42,13 @@ export async function collectAnswer<Other extends { type: string }>(
         usage = part.usage;
         break;
       case 'finish':
-        return { text, toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call), usage, finishReason: part.finishReason };
+        return {
+          text,
+          toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),
+          usage,
+          finishReason: part.finishReason,
+          ...(part.stopSequence === undefined ? {} : { stopSequence: part.stopSequence }),
+        };
       case 'error':
         throw GatewayError.fromJSON(part.error);
       default:

@@ -31,5 +31,10 @@ export type StreamPart =
       argumentsDelta: string;
     }
   | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; finishReason: FinishReason }
+  | {
+      type: 'finish';
+      finishReason: FinishReason;
+      /** The stop sequence the answer ended at (a `stop` finish), where the backend says which. */
+      stopSequence?: string;
+    }
   | { type: 'error'; error: SerializedGatewayError };
