@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest, StreamPart } from '@llm-gateway/shared';
-import { collectAnswer } from '../collect.ts';
+import { collectAnswer } from '@llm-gateway/shared';
 import { CliSession } from './cli-session.ts';
 import { fakeSpawner, type FakeCliOptions } from './fake-cli-host.ts';
 

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest, StreamPart } from '@llm-gateway/shared';
-import { collectAnswer } from '../collect.ts';
+import { collectAnswer } from '@llm-gateway/shared';
 import { createMockBackend } from './mock-backend.ts';
 
 const never = () => new AbortController().signal;
