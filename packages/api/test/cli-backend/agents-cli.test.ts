@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, OpenAIProvider, Runner, setTracingDisabled, tool } from '@openai/agents';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionInfo } from '@llm-gateway/shared';
-import { eventually, getJson, spawnRole, startFakeAnthropic, toolCallingReply, type FakeAnthropic, type RoleProcess } from '@llm-gateway/testkit';
+import { toolCallingReply } from '@llm-gateway/testkit';
+import { startCliGateway, type CliGateway } from '../helpers/cli-gateway.ts';
 
 // Traces would go to OpenAI's servers: none leave a test.
 setTracingDisabled(true);
@@ -16,9 +13,7 @@ setTracingDisabled(true);
  * parked on the warm session.
  */
 describe('@openai/agents running a tool on the cli backend', () => {
-  let fake: FakeAnthropic;
-  let home: string;
-  let gateway: RoleProcess;
+  let gateway: CliGateway;
   let runner: Runner;
   const calls: string[] = [];
   const getWeather = tool({
@@ -35,31 +30,12 @@ describe('@openai/agents running a tool on the cli backend', () => {
   const agent = new Agent({ name: 'forecaster', instructions: 'Use the tool.', model: 'claude-sonnet', tools: [getWeather] });
 
   beforeAll(async () => {
-    fake = await startFakeAnthropic({ defaultReply: toolCallingReply });
-    home = await mkdtemp(join(tmpdir(), 'llm-gateway-agents-cli-'));
-    gateway = await spawnRole('all', 'gateway', {
-      LLM_BACKEND: 'cli',
-      LLM_POOL_SIZE: '1',
-      LLM_REQUEST_TIMEOUT: '30',
-      LLM_SHUTDOWN_GRACE: '1',
-      HOME: home,
-      CLAUDE_CONFIG_DIR: join(home, '.claude'),
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_API_KEY: 'sk-ant-agents-cli',
-    });
-    await eventually(async () => ((await getJson<{ sessions: SessionInfo[] }>(`${gateway.url}/sessions`)).body.sessions.some((session) => session.status === 'ready') ? true : undefined), {
-      timeoutMs: 40_000,
-      what: 'a ready CLI session',
-    });
-    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'not-required', maxRetries: 0, timeout: 30_000 });
+    gateway = await startCliGateway('agents-cli', { fake: { defaultReply: toolCallingReply } });
+    const client = new OpenAI({ baseURL: `${gateway.api.url}/v1`, apiKey: 'not-required', maxRetries: 0, timeout: 30_000 });
     runner = new Runner({ modelProvider: new OpenAIProvider({ openAIClient: client, useResponses: true }), tracingDisabled: true });
   }, 60_000);
 
-  afterAll(async () => {
-    await gateway?.stop();
-    await fake?.close();
-    await rm(home, { recursive: true, force: true });
-  });
+  afterAll(() => gateway?.close());
 
   it('runs the tool and answers with its result, plain and streamed', async () => {
     const result = await runner.run(agent, 'Weather in Paris?', { maxTurns: 3 });

@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionInfo } from '@llm-gateway/shared';
-import { eventually, getJson, spawnRole, startFakeAnthropic, testRedisUrl, uniquePrefix, type FakeAnthropic, type RoleProcess } from '@llm-gateway/testkit';
+import { startCliGateway, type CliGateway } from '../helpers/cli-gateway.ts';
 
 /**
  * The openai client's Responses API on the cli backend: real gateway processes, the real
@@ -12,49 +8,19 @@ import { eventually, getJson, spawnRole, startFakeAnthropic, testRedisUrl, uniqu
  * split (an API process and a supervisor process on Redis): text, function calls and JSON output.
  */
 describe.each(['embedded', 'split'] as const)('openai responses on the cli backend (%s)', (mode) => {
-  let fake: FakeAnthropic;
-  let home: string;
-  let processes: RoleProcess[] = [];
+  let gateway: CliGateway;
   let client: OpenAI;
+  const fake = () => gateway.fake;
 
   beforeAll(async () => {
-    fake = await startFakeAnthropic();
-    home = await mkdtemp(join(tmpdir(), 'llm-gateway-responses-cli-'));
-    const env = {
-      LLM_BACKEND: 'cli',
-      LLM_POOL_SIZE: '1',
-      LLM_REQUEST_TIMEOUT: '30',
-      LLM_SHUTDOWN_GRACE: '1',
-      HOME: home,
-      CLAUDE_CONFIG_DIR: join(home, '.claude'),
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_API_KEY: 'sk-ant-responses-cli',
-    };
-    if (mode === 'embedded') processes = [await spawnRole('all', 'gateway', env)];
-    else {
-      const redis = { REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('responses-cli'), LLM_HEARTBEAT_INTERVAL: '0.5' };
-      processes = await Promise.all([spawnRole('api', 'api', { ...env, ...redis }), spawnRole('supervisor', 'supervisor', { ...env, ...redis })]);
-    }
-    const api = processes[0]!;
-    await eventually(
-      async () => {
-        const { body } = await getJson<{ sessions: SessionInfo[] }>(`${api.url}/sessions`);
-        return body.sessions.some((session) => session.status === 'ready') ? true : undefined;
-      },
-      { timeoutMs: 40_000, what: 'a ready CLI session' },
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${processes.map((process) => `--- ${process.name}\n${process.output()}`).join('\n')}`);
-    });
-    client = new OpenAI({ baseURL: `${api.url}/v1`, apiKey: 'not-required', maxRetries: 0, timeout: 30_000 });
+    gateway = await startCliGateway('responses-cli', { topology: mode });
+    client = new OpenAI({ baseURL: `${gateway.api.url}/v1`, apiKey: 'not-required', maxRetries: 0, timeout: 30_000 });
   }, 60_000);
-  afterAll(async () => {
-    await Promise.all(processes.map((process) => process.stop()));
-    await fake?.close();
-    if (home) await rm(home, { recursive: true, force: true });
-  });
+
+  afterAll(() => gateway?.close());
 
   it('creates a response', async () => {
-    fake.enqueue({ kind: 'text', text: 'Hello from the CLI.' });
+    fake().enqueue({ kind: 'text', text: 'Hello from the CLI.' });
     const response = await client.responses.create({ model: 'claude-sonnet', input: 'Say hello' });
     expect(response.id).toMatch(/^resp_/);
     expect(response.status).toBe('completed');
@@ -63,7 +29,7 @@ describe.each(['embedded', 'split'] as const)('openai responses on the cli backe
   });
 
   it('streams a response', async () => {
-    fake.enqueue({ kind: 'text', text: 'one two three four' });
+    fake().enqueue({ kind: 'text', text: 'one two three four' });
     const stream = client.responses.stream({ model: 'claude-sonnet', input: 'Count to four' });
     let deltas = '';
     stream.on('response.output_text.delta', (event) => {
@@ -75,7 +41,7 @@ describe.each(['embedded', 'split'] as const)('openai responses on the cli backe
   });
 
   it('runs a function-call round trip and answers JSON output, on the warm CLI', async () => {
-    fake.enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__get_weather', input: { location: 'Paris' } }] }, { kind: 'text', text: 'Sunny in Paris.' });
+    fake().enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__get_weather', input: { location: 'Paris' } }] }, { kind: 'text', text: 'Sunny in Paris.' });
     const tools = [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] }, strict: false }];
     const input: OpenAI.Responses.ResponseInputItem[] = [{ role: 'user', content: 'Weather in Paris?' }];
     const first = await client.responses.create({ model: 'claude-sonnet', input, tools });
@@ -86,7 +52,7 @@ describe.each(['embedded', 'split'] as const)('openai responses on the cli backe
     input.push(call, { type: 'function_call_output', call_id: call.call_id, output: 'sunny' });
     const second = await client.responses.create({ model: 'claude-sonnet', input, tools });
     expect(second.output_text).toBe('Sunny in Paris.');
-    fake.enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__json_response', input: { sky: 'clear' } }] });
+    fake().enqueue({ kind: 'tool_use', calls: [{ name: 'mcp__gw__json_response', input: { sky: 'clear' } }] });
     const json = await client.responses.create({ model: 'claude-sonnet', input: 'The sky?', text: { format: { type: 'json_object' } } });
     expect(JSON.parse(json.output_text)).toEqual({ sky: 'clear' });
   });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledClaudePath } from '@llm-gateway/backends';
-import type { SessionInfo } from '@llm-gateway/shared';
-import { eventually, getJson, spawnRole, startFakeAnthropic, type FakeAnthropic, type RoleProcess } from '@llm-gateway/testkit';
+import { startFakeAnthropic, type FakeAnthropic } from '@llm-gateway/testkit';
+import { startCliGateway, type CliGateway } from '../helpers/cli-gateway.ts';
 import { redisGateway } from '../helpers/redis-gateway.ts';
 import { serveGateway, type ServedGateway } from '../helpers/served-gateway.ts';
 import { inProcessGateway, type GatewayFactory } from '../helpers/test-gateway.ts';
@@ -96,40 +96,21 @@ describe('claude -p → gateway (api backend) → fake Anthropic', () => {
  * as the gateway's MCP tools, and the answer comes back to it.
  */
 describe('claude -p → gateway (cli backend) → fake Anthropic', () => {
-  let fake: FakeAnthropic;
-  let gateway: RoleProcess;
-  let gatewayHome: string;
+  let gateway: CliGateway;
   let home: string;
   beforeAll(async () => {
-    fake = await startFakeAnthropic();
-    gatewayHome = await mkdtemp(join(tmpdir(), 'llm-gateway-cc-gateway-'));
+    gateway = await startCliGateway('cc-cli', { env: { LLM_MODELS: 'claude-*=cli' } });
     home = await mkdtemp(join(tmpdir(), 'llm-gateway-cc-client-'));
-    gateway = await spawnRole('all', 'gateway', {
-      LLM_BACKEND: 'cli',
-      LLM_MODELS: 'claude-*=cli',
-      LLM_POOL_SIZE: '1',
-      LLM_REQUEST_TIMEOUT: '30',
-      LLM_SHUTDOWN_GRACE: '1',
-      HOME: gatewayHome,
-      CLAUDE_CONFIG_DIR: join(gatewayHome, '.claude'),
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_API_KEY: 'sk-ant-cc-cli',
-    });
-    await eventually(async () => ((await getJson<{ sessions: SessionInfo[] }>(`${gateway.url}/sessions`)).body.sessions.some((session) => session.status === 'ready') ? true : undefined), {
-      timeoutMs: 40_000,
-      what: 'a ready CLI session',
-    });
   }, 60_000);
   afterAll(async () => {
-    await gateway?.stop();
-    await fake?.close();
-    for (const dir of [gatewayHome, home]) if (dir) await rm(dir, { recursive: true, force: true });
+    await gateway?.close();
+    if (home) await rm(home, { recursive: true, force: true });
   });
 
   it("completes a prompt, the client's tools offered to the warm session as the gateway's own MCP tools", async () => {
-    const stdout = await claudePrint('hello from claude code', gateway.url, home);
+    const stdout = await claudePrint('hello from claude code', gateway.api.url, home);
     expect(stdout).toContain('echo:');
-    const upstream = fake.requests.at(-1)!.body as { tools?: Array<{ name: string }> };
+    const upstream = gateway.fake.requests.at(-1)!.body as { tools?: Array<{ name: string }> };
     const tools = (upstream.tools ?? []).map((tool) => tool.name);
     expect(tools.length).toBeGreaterThan(3);
     expect(tools.every((name) => name.startsWith('mcp__gw__'))).toBe(true);
