@@ -6,15 +6,11 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatRequest, ResponseFormat } from '@llm-gateway/shared';
 import { resolveAnthropicModel } from './anthropic-models.ts';
+import { JSON_TOOL_NAME, jsonAnswerTool, type JsonFormat } from '../json-answer-tool.ts';
 import { appendTurn, toAssistantBlocks, toToolResultBlock, toUserBlocks } from './to-anthropic-content.ts';
 import { passthroughParams } from './anthropic-passthrough.ts';
 
-/**
- * The tool through which a JSON answer is forced. Anthropic has no JSON mode that works on every
- * model; a forced tool call does: the model must fill `input` with an object matching the schema,
- * and the backend hands that object back as the message text.
- */
-export const JSON_TOOL_NAME = 'json_response';
+export { JSON_TOOL_NAME };
 
 export interface AnthropicRequestOptions {
   /** Alias → model id table. */
@@ -115,21 +111,7 @@ function toInputSchema(parameters: Record<string, unknown> | undefined): Tool['i
   return { ...parameters, type: 'object' } as Tool['input_schema'];
 }
 
-function jsonTool(format: Exclude<ResponseFormat, { type: 'text' }>): Tool {
-  if (format.type === 'json_object') {
-    return {
-      name: JSON_TOOL_NAME,
-      description: 'Give your answer as a JSON object.',
-      input_schema: { type: 'object', additionalProperties: true },
-    };
-  }
-  const schema = format.schema;
-  const isObject = schema !== undefined && schema['type'] === 'object';
-  const purpose = format.description ?? `Give your answer as JSON (${format.name}).`;
-  return {
-    name: JSON_TOOL_NAME,
-    // A non-object root schema cannot be a tool input: describe it instead.
-    description: isObject || schema === undefined ? purpose : `${purpose} The JSON must match this schema: ${JSON.stringify(schema)}`,
-    input_schema: isObject ? (schema as Tool['input_schema']) : { type: 'object', additionalProperties: true },
-  };
+function jsonTool(format: JsonFormat): Tool {
+  const tool = jsonAnswerTool(format);
+  return { name: tool.name, description: tool.description!, input_schema: tool.parameters as Tool['input_schema'] };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonCheck, jsonAnswerTool, jsonInText } from './cli-json-answer.ts';
+import { jsonAnswerTool } from '../json-answer-tool.ts';
+import { createJsonCheck, jsonInText } from './cli-json-answer.ts';
 
 const person = { type: 'json_schema' as const, name: 'person', schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name'] } };
 

@@ -1,9 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { GatewayError, type ChatRequest, type ResponseFormat, type StreamPart, type ToolDefinition } from '@llm-gateway/shared';
-import { JSON_TOOL_NAME } from '../anthropic/to-anthropic-request.ts';
-
-/** A JSON output format: what `response_format` asks for when it is not plain text. */
-export type JsonFormat = Exclude<ResponseFormat, { type: 'text' }>;
+import { GatewayError, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
+import { JSON_TOOL_NAME, type JsonFormat } from '../json-answer-tool.ts';
 
 /**
  * JSON output on the CLI, which sends no `tool_choice` upstream and has no per-prompt structured
@@ -19,20 +16,6 @@ export const CLI_JSON_TOOL = JSON_TOOL_NAME;
 export function jsonFormatOf(request: ChatRequest): JsonFormat | undefined {
   const format = request.responseFormat;
   return format === undefined || format.type === 'text' ? undefined : format;
-}
-
-/** The tool that carries the answer, under the name no client tool may have. */
-export function jsonAnswerTool(format: JsonFormat): ToolDefinition {
-  if (format.type === 'json_object') return { name: CLI_JSON_TOOL, description: 'Give your answer as a JSON object.', parameters: { type: 'object', additionalProperties: true } };
-  const schema = format.schema;
-  const isObject = schema !== undefined && schema['type'] === 'object';
-  const purpose = format.description ?? `Give your answer as JSON (${format.name}).`;
-  return {
-    name: CLI_JSON_TOOL,
-    // A non-object root schema cannot be a tool input: it is described instead, and checked after.
-    description: isObject || schema === undefined ? purpose : `${purpose} The JSON must match this schema: ${JSON.stringify(schema)}`,
-    parameters: isObject ? schema : { type: 'object', additionalProperties: true },
-  };
 }
 
 /** What the prompt asks of the model for a JSON answer. */
