@@ -27,3 +27,4 @@ export * from './text-tokens.ts';
 export * from './load-config-or-exit.ts';
 export * from './http/start-server.ts';
 export * from './auth/operator-access.ts';
+export { sampleOf } from './schema-sample.ts';

@@ -1,5 +1,4 @@
-import type { ChatRequest } from '@llm-gateway/shared';
-import { sampleOf } from './schema-sample.ts';
+import { sampleOf, type ChatRequest } from '@llm-gateway/shared';
 
 /** What the mock does instead of its canned text, when a request asks for what a model would do. */
 export type MockPlan =

@@ -1,14 +1,15 @@
+import { sampleOf } from '@llm-gateway/shared';
 import type { FakeReply } from './anthropic-events.ts';
 import { echoReply } from './fake-anthropic.ts';
 
 interface Tool {
   name?: string;
-  input_schema?: { properties?: Record<string, { type?: string }>; required?: string[] };
+  input_schema?: Record<string, unknown>;
 }
 
 /**
  * A model that uses the tools it is offered, for tool round trips: with tools and no results yet,
- * it calls the first tool with arguments that satisfy its schema's required properties; given
+ * it calls the first tool with arguments that satisfy its schema ({@link sampleOf}); given
  * results (native `tool_result` blocks, or `<tool_result>` tags in a rendered history), it answers
  * from them in text. Without tools it echoes, as {@link echoReply} does.
  */
@@ -18,7 +19,7 @@ export function toolCallingReply(body: any): FakeReply {
   const tools: Tool[] = Array.isArray(body?.tools) ? body.tools : [];
   const tool = tools.find((candidate) => typeof candidate.name === 'string');
   if (!tool) return echoReply(body);
-  return { kind: 'tool_use', calls: [{ name: tool.name!, input: argumentsFor(tool) }] };
+  return { kind: 'tool_use', calls: [{ name: tool.name!, input: (sampleOf(tool.input_schema ?? { type: 'object' }, 'Paris') ?? {}) as Record<string, unknown> }] };
 }
 
 /** The results the last user turn carries, as text. */
@@ -37,29 +38,4 @@ function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((block: any) => (block?.type === 'text' ? String(block.text) : '')).join('');
   return '';
-}
-
-/** A value of each required property's type (every property, when none is marked required). */
-function argumentsFor(tool: Tool): Record<string, unknown> {
-  const properties = tool.input_schema?.properties ?? {};
-  const names = tool.input_schema?.required ?? Object.keys(properties);
-  const values: Record<string, unknown> = {};
-  for (const name of names) values[name] = sampleOf(properties[name]?.type);
-  return values;
-}
-
-function sampleOf(type: string | undefined): unknown {
-  switch (type) {
-    case 'number':
-    case 'integer':
-      return 1;
-    case 'boolean':
-      return true;
-    case 'array':
-      return [];
-    case 'object':
-      return {};
-    default:
-      return 'Paris';
-  }
 }
