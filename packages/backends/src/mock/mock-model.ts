@@ -1,4 +1,4 @@
-import { sampleOf, type ChatRequest } from '@llm-gateway/shared';
+import { sampleOf, trailingToolMessages, type ChatRequest } from '@llm-gateway/shared';
 
 /** What the mock does instead of its canned text, when a request asks for what a model would do. */
 export type MockPlan =
@@ -17,7 +17,7 @@ export function planMockAnswer(request: ChatRequest, reply: string): MockPlan | 
   const tools = request.toolChoice === 'none' ? [] : (request.tools ?? []);
   const format = request.responseFormat;
   if (last?.role === 'tool') {
-    const results = trailingResults(request);
+    const results = trailingToolMessages(request).map((message) => message.content);
     if (format && format.type !== 'text') return { kind: 'text', text: jsonAnswer(format, `The tools answered: ${results.join('; ')}`), json: true };
     return { kind: 'text', text: `The tools answered: ${results.join('; ')}`, json: false };
   }
@@ -29,16 +29,6 @@ export function planMockAnswer(request: ChatRequest, reply: string): MockPlan | 
   }
   if (format && format.type !== 'text') return { kind: 'text', text: jsonAnswer(format, reply), json: true };
   return undefined;
-}
-
-function trailingResults(request: ChatRequest): string[] {
-  const results: string[] = [];
-  for (let index = request.messages.length - 1; index >= 0; index--) {
-    const message = request.messages[index]!;
-    if (message.role !== 'tool') break;
-    results.unshift(message.content);
-  }
-  return results;
 }
 
 function jsonAnswer(format: Exclude<ChatRequest['responseFormat'], { type: 'text' } | undefined>, reply: string): string {

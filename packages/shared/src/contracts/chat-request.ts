@@ -66,3 +66,10 @@ export type ResponseFormat =
   | { type: 'text' }
   | { type: 'json_object' }
   | { type: 'json_schema'; name: string; description?: string; schema?: Record<string, unknown> };
+
+/** The `tool` messages a request ends with, in order: the results of the calls of the turn before. */
+export function trailingToolMessages(request: ChatRequest): Array<Extract<ChatMessage, { role: 'tool' }>> {
+  let start = request.messages.length;
+  while (start > 0 && request.messages[start - 1]!.role === 'tool') start -= 1;
+  return request.messages.slice(start) as Array<Extract<ChatMessage, { role: 'tool' }>>;
+}

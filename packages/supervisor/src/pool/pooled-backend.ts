@@ -1,4 +1,4 @@
-import type { ChatRequest, StreamPart } from '@llm-gateway/shared';
+import { trailingToolMessages, type ChatRequest, type StreamPart } from '@llm-gateway/shared';
 import type { BackendCallOptions, SessionBackend } from '@llm-gateway/backends';
 import type { HostedBackend } from '../hosted-backend.ts';
 import type { Execution, Executor } from '../run-job.ts';
@@ -50,13 +50,7 @@ export function hostPooled(options: SessionPoolOptions & { backend: SessionBacke
 
 /** The ids of the tool calls a request's trailing `tool` messages answer: what a parked turn waits for. */
 export function answeredToolCalls(request: ChatRequest): string[] {
-  const ids: string[] = [];
-  for (let index = request.messages.length - 1; index >= 0; index--) {
-    const message = request.messages[index]!;
-    if (message.role !== 'tool') break;
-    ids.push(message.toolCallId);
-  }
-  return ids.reverse();
+  return trailingToolMessages(request).map((message) => message.toolCallId);
 }
 
 /** One request as a plain {@link Backend} stream: a session for it, given back as the answer ended. */
