@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveCliSandbox, SANDBOX_HOME, SANDBOX_WORK_DIR, sandboxCommand } from './cli-sandbox.ts';
 import type { SpawnHost } from './process-host.ts';
@@ -76,5 +76,16 @@ describe('sandboxCommand', () => {
     const fresh = join(scratch, 'fresh', '.claude');
     sandboxCommand({ command: process.execPath, args: [], cwd: workDir, env: { PATH: process.env.PATH, CLAUDE_CONFIG_DIR: fresh } });
     expect(() => rmSync(fresh, { recursive: true })).not.toThrow();
+  });
+
+  it('mounts the CLI after the empty /tmp and /home, so a CLI installed under them is still there', () => {
+    const cli = join(scratch, 'checkout', 'claude');
+    mkdirSync(dirname(cli), { recursive: true });
+    writeFileSync(cli, '');
+    const { args: underTmp, command: found } = sandboxCommand({ command: cli, args: [], cwd: workDir, env: { PATH: process.env.PATH, CLAUDE_CONFIG_DIR: configDir } });
+    expect(found).toBe(realpathSync(cli));
+    const bind = underTmp.findIndex((arg, index) => arg === '--ro-bind' && underTmp[index + 1] === dirname(found));
+    expect(bind).toBeGreaterThan(underTmp.indexOf('/tmp'));
+    expect(bind).toBeGreaterThan(underTmp.indexOf('/home'));
   });
 });

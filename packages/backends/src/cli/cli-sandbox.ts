@@ -111,8 +111,10 @@ export function sandboxCommand(options: SpawnHostOptions): { args: string[]; com
     const path = options.env[name];
     if (path !== undefined && isAbsolute(path) && existsSync(path)) readOnly.add(realpathSync(path));
   }
-  for (const path of readOnly) if (!underSystemDir(path)) args.push('--ro-bind', path, path);
+  // The empty file systems first: bwrap mounts in order, and a later tmpfs on /tmp or /home would
+  // hide a CLI installed under them (a checkout in /tmp, a user's home), leaving nothing to run.
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/home', '--dir', SANDBOX_HOME);
+  for (const path of readOnly) if (!underSystemDir(path)) args.push('--ro-bind', path, path);
   args.push('--bind', options.cwd, SANDBOX_WORK_DIR, '--chdir', SANDBOX_WORK_DIR);
   args.push('--bind', configDir, configDir);
   const env = { ...options.env, HOME: SANDBOX_HOME, CLAUDE_CONFIG_DIR: configDir, PWD: SANDBOX_WORK_DIR, TMPDIR: '/tmp' };
