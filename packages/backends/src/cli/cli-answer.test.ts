@@ -37,6 +37,22 @@ describe('createAnswerBuilder', () => {
     expect(usage.usage.costUsd).toBeGreaterThan(0);
   });
 
+  it('reports a resumed turn with the usage of its last API call, prompt-cache reads included', () => {
+    const answer = createAnswerBuilder(request, { usageFromStream: true });
+    const lines = [
+      { type: 'stream_event', event: { type: 'message_start', message: { usage: { input_tokens: 10, cache_creation_input_tokens: 5, cache_read_input_tokens: 300, output_tokens: 1 } } } },
+      { type: 'stream_event', event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Sunny.' } } },
+      // The result line counts the whole turn, the previous request's call too.
+      { type: 'result', subtype: 'success', is_error: false, result: 'Sunny.', stop_reason: 'end_turn', total_cost_usd: 0.02, usage: { input_tokens: 900, cache_read_input_tokens: 600, output_tokens: 40 } },
+    ];
+    const parts = lines.flatMap((line) => {
+      const message = parseCliLine(JSON.stringify(line))!;
+      return [...answer.message(message).parts, ...(isResult(message) ? answer.result(message) : [])];
+    });
+    expect(text(parts)).toBe('Sunny.');
+    expect(parts.find((part) => part.type === 'usage')).toMatchObject({ usage: { promptTokens: 315, cachedPromptTokens: 300, costUsd: 0.02 } });
+  });
+
   it('answers with the text after a refused tool call, and no tool call', () => {
     const { parts } = replay('tool-refused-turn');
     expect(text(parts)).toBe('I cannot run commands.');

@@ -38,7 +38,14 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
   const toolCalls = new CliToolCalls(json ? CLI_JSON_TOOL : undefined);
   const cleaner = new TextCleaner();
   let promptTokens = 0;
+  /** Of `promptTokens`, those the upstream read from its prompt cache. */
+  let cachedPromptTokens = 0;
   let done = false;
+
+  /** Usage of the stream's last API call: what a turn cut short, or a resumed one, reports. */
+  function streamUsage(completionTokens: number): Usage {
+    return { promptTokens, completionTokens, ...(cachedPromptTokens > 0 ? { cachedPromptTokens } : {}) };
+  }
 
   function finishParts(usage: Usage, finishReason: 'stop' | 'length' | 'content_filter' | 'tool_calls'): StreamPart[] {
     done = true;
@@ -55,13 +62,13 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
       const calls = toolCalls.push(message);
       if (calls.stopped && json && toolCalls.json !== undefined && toolCalls.ids.length === 0) {
         // The answer tool was called: its input, streamed already, is the whole answer.
-        return { parts: [...calls.parts, ...endJson(json, { promptTokens, completionTokens: toolCalls.outputTokens })], cutShort: true };
+        return { parts: [...calls.parts, ...endJson(json, streamUsage(toolCalls.outputTokens))], cutShort: true };
       }
       if (calls.stopped) {
         // The model wants its calls run: the answer ends here, with every call of the message.
         const rest = drain().text;
         const parts: StreamPart[] = [...(rest === '' ? [] : [{ type: 'text-delta' as const, text: rest }]), ...calls.parts];
-        parts.push(...finishParts({ promptTokens, completionTokens: toolCalls.outputTokens }, 'tool_calls'));
+        parts.push(...finishParts(streamUsage(toolCalls.outputTokens), 'tool_calls'));
         return { parts, cutShort: true, toolCallIds: toolCalls.ids };
       }
       if (calls.parts.length > 0) return { parts: calls.parts };
@@ -76,7 +83,7 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
       const parts: StreamPart[] = limited.text === '' ? [] : [{ type: 'text-delta', text: limited.text }];
       if (!limited.finish) return { parts };
       // The CLI reports no usage for an interrupted turn: use what the stream said and our count.
-      parts.push(...finishParts({ promptTokens, completionTokens: limit.tokens }, limited.finish));
+      parts.push(...finishParts(streamUsage(limit.tokens), limited.finish));
       return { parts, cutShort: true };
     },
     result(result: CliResult): StreamPart[] {
@@ -85,12 +92,9 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
         done = true;
         return [{ type: 'error', error: mapResultError(result).toJSON() }];
       }
-      const usage = mapUsage(result);
-      if (options.usageFromStream) {
-        usage.promptTokens = promptTokens;
-        usage.completionTokens = toolCalls.outputTokens;
-        delete usage.cachedPromptTokens;
-      }
+      const turn = mapUsage(result);
+      // The result line's cost stays: it is what the CLI reckons the turn cost.
+      const usage = options.usageFromStream ? { ...streamUsage(toolCalls.outputTokens), ...(turn.costUsd === undefined ? {} : { costUsd: turn.costUsd }) } : turn;
       if (json) {
         json.hold(cleaner.flush());
         return endJson(json, usage);
@@ -128,7 +132,9 @@ export function createAnswerBuilder(request: ChatRequest, options: AnswerBuilder
     if (message.type !== 'stream_event' || message.parent_tool_use_id) return;
     const event = message.event as { type?: string; message?: { usage?: Record<string, number | undefined> } } | undefined;
     const usage = event?.type === 'message_start' ? event.message?.usage : undefined;
-    if (usage) promptTokens = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+    if (!usage) return;
+    cachedPromptTokens = usage.cache_read_input_tokens ?? 0;
+    promptTokens = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + cachedPromptTokens;
   }
 }
 

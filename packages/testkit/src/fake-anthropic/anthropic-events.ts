@@ -120,6 +120,9 @@ export interface MessageContext {
   messageId: string;
   model: string;
   inputTokens: number;
+  /** What a modelled prompt cache read and wrote (`latency-model.ts`). @defaultValue 0 */
+  cacheReadTokens?: number;
+  cacheCreationTokens?: number;
 }
 
 export interface BuiltReply {
@@ -146,8 +149,8 @@ export function buildReply(
   const usage: Required<FakeUsage> = {
     input_tokens: reply.usage?.input_tokens ?? context.inputTokens,
     output_tokens: reply.usage?.output_tokens ?? estimateTokens(outputText.join('')),
-    cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? 0,
-    cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? context.cacheReadTokens ?? 0,
+    cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? context.cacheCreationTokens ?? 0,
   };
   const stopReason = reply.kind === 'tool_use' ? 'tool_use' : (reply.stopReason ?? 'end_turn');
   const stopSequence = reply.kind === 'text' ? (reply.stopSequence ?? null) : null;
@@ -184,8 +187,8 @@ export function messageStartEvent(context: MessageContext, usage?: Required<Fake
         stop_sequence: null,
         usage: {
           input_tokens: usage?.input_tokens ?? context.inputTokens,
-          cache_creation_input_tokens: usage?.cache_creation_input_tokens ?? 0,
-          cache_read_input_tokens: usage?.cache_read_input_tokens ?? 0,
+          cache_creation_input_tokens: usage?.cache_creation_input_tokens ?? context.cacheCreationTokens ?? 0,
+          cache_read_input_tokens: usage?.cache_read_input_tokens ?? context.cacheReadTokens ?? 0,
           output_tokens: 1,
           service_tier: 'standard',
         },

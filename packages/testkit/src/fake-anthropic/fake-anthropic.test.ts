@@ -149,3 +149,24 @@ describe('startFakeAnthropic', () => {
     expect(chunkText('one two  three ')).toEqual(['one', ' two', '  three', ' ']);
   });
 });
+
+describe('startFakeAnthropic with a latency model', () => {
+  it('waits before answering and reports what its prompt cache read and wrote', async () => {
+    const fake = await startFakeAnthropic({ latency: { baseMs: 40, uncachedTokenMs: 0, cachedTokenMs: 0, minCacheableTokens: 1 } });
+    try {
+      const body = { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: 'a long prompt', cache_control: { type: 'ephemeral' } }] }] };
+      const started = performance.now();
+      const first = (await (await post(fake, body)).json()) as { usage: Record<string, number> };
+      // A lower bound only: the fixed latency is a floor, whatever the machine's load.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(39);
+      expect(first.usage).toMatchObject({ input_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: expect.any(Number) });
+      const written = first.usage.cache_creation_input_tokens;
+      expect(written).toBeGreaterThan(0);
+      const events = parseSse(await (await post(fake, { ...body, stream: true })).text());
+      const start = events.find((event) => event.event === 'message_start')!.data as any;
+      expect(start.message.usage).toMatchObject({ input_tokens: 0, cache_read_input_tokens: written, cache_creation_input_tokens: 0 });
+    } finally {
+      await fake.close();
+    }
+  });
+});

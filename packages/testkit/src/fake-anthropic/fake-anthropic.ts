@@ -17,6 +17,7 @@ import {
   type FakeSseEvent,
   type MessageContext,
 } from './anthropic-events.ts';
+import { createLatencyModel, type LatencyModelOptions } from './latency-model.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordedRequest } from './recording-server.ts';
 
 export type { RecordedRequest } from './recording-server.ts';
@@ -29,6 +30,12 @@ export interface FakeAnthropicOptions {
   port?: number;
   /** @defaultValue {@link echoReply} */
   defaultReply?: FakeReplySource;
+  /**
+   * Answers like a real upstream in time and usage: each request waits a fixed latency plus a cost
+   * per input token its prompt cache does not cover (`latency-model.ts`), and its usage reports
+   * the cache's read and written tokens. @defaultValue undefined (answers at once, no cache)
+   */
+  latency?: LatencyModelOptions;
 }
 
 /** A fake Anthropic Messages API on 127.0.0.1. */
@@ -76,6 +83,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const queue: FakeReply[] = [];
   let defaultReply: FakeReplySource = options.defaultReply ?? echoReply;
   let counter = 0;
+  const latency = options.latency ? createLatencyModel(options.latency) : undefined;
 
   const server = await startRecordingServer(options.port ?? 0, async (recorded, response) => {
     const requestId = `req_fake_${++counter}`;
@@ -95,6 +103,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       model: body.model,
       inputTokens: estimateTokens(JSON.stringify(body.messages) + JSON.stringify(body.system ?? '')),
     };
+    const plan = latency?.plan(body);
+    if (plan) {
+      context.inputTokens = plan.usage.inputTokens;
+      context.cacheReadTokens = plan.usage.cacheReadTokens;
+      context.cacheCreationTokens = plan.usage.cacheCreationTokens;
+      // The time to the first byte: the real API sends nothing, not even headers, before prefill.
+      await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
+    }
     await answer(reply, body.stream === true, context, requestId, response);
   });
 
