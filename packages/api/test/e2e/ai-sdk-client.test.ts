@@ -60,6 +60,8 @@ describe.each(CLIENT_TARGETS)('the AI SDK on the %s backend (%s)', (backend, top
     expect(text).toContain(`sunny, 21 C in ${calls[0]}`);
     expect(await result.text).toBe(text);
     expect((await result.steps).length).toBe(2);
+    // Usage comes in the stream's last chunk (stream_options.include_usage).
+    expect((await result.totalUsage).inputTokens).toBeGreaterThan(0);
   }, 60_000);
 
   it('answers JSON output that is valid against its schema (Output.object)', async () => {

@@ -30,6 +30,7 @@ describe.each(CLIENT_TARGETS)('LangChain ChatOpenAI on the %s backend (%s)', (ba
   async function roundTrip(invoke: (messages: BaseMessage[]) => Promise<AIMessage | AIMessageChunk>) {
     const messages: BaseMessage[] = [new HumanMessage('What is the weather in Lisbon?')];
     const call = await invoke(messages);
+    expect(call.usage_metadata?.output_tokens).toBeGreaterThan(0);
     expect(call.tool_calls?.map((toolCall) => toolCall.name)).toEqual(['get_weather']);
     const toolCall = call.tool_calls![0]!;
     expect(typeof toolCall.args.city).toBe('string');
@@ -58,6 +59,8 @@ describe.each(CLIENT_TARGETS)('LangChain ChatOpenAI on the %s backend (%s)', (ba
         chunks += 1;
       }
       expect(chunks).toBeGreaterThan(1);
+      // LangChain asks for usage in the stream (stream_options.include_usage) and merges it in.
+      expect(merged!.usage_metadata?.input_tokens).toBeGreaterThan(0);
       return merged!;
     });
   }, 60_000);
