@@ -149,6 +149,16 @@ async function measure(env: NodeJS.ProcessEnv, scenario: Scenario, parked: boole
   }
 }
 
+/** Why the latency model's figures are what they are: printed with the results, so a full run's RESULTS.md keeps it. */
+const MODEL_NOTES = [
+  '**What the latency model assumes** (testkit `latency-model.ts`, `prompt-cache.ts`):',
+  '',
+  '- Time to first token = 500 ms + 0.03 ms × every input token not read from the cache (plain input and tokens written to it) + 0.003 ms × every token read from it; the answer then streams at once (output speed, queueing and variance are not modelled).',
+  `- 500 ms: the spec's figure for a warm request on the API backend (500–700 ms). 0.03 ms a token: Anthropic's prompt-caching cookbook answers a ~187k-token prompt with 8 tokens in ~4.9–6.9 s uncached. 0.003 ms a cached token: an assumption, a tenth (cache reads are priced at a tenth of input); a fully cached 187k-token prompt then takes 1.06 s vs 6.1 s (−83 %, in line with Anthropic's "up to 85 %").`,
+  '- The cache as Anthropic documents it: tools, then system, then message blocks; a `cache_control` block is a breakpoint whose prefix is stored (≥ 1,024 tokens) for 5 minutes (1 hour with `ttl: "1h"`), renewed by hits; a request reads the longest stored prefix at a block boundary up to 20 blocks before one of its breakpoints. Four characters a token.',
+  `- The CLI (2.1.332) marks its last two system blocks and the last block of the last message. So the parked follow-up reads the earlier request from the cache and pays for the call and its result; the follow-up from history is one new user message rendering everything, none of it cached.`,
+].join('\n');
+
 /** What the latency model alone predicts for a follow-up, from the tokens it billed. */
 const modelled = (uncached: number, cached: number) => UPSTREAM_LATENCY.baseMs + uncached * UPSTREAM_LATENCY.uncachedTokenMs + cached * UPSTREAM_LATENCY.cachedTokenMs;
 
@@ -183,6 +193,8 @@ export async function benchCliTools(options: { rounds?: number; warmUp?: number 
         table(['conversation', 'follow-up', 'p50 ms', 'p95 ms', 'uncached prompt tokens', 'cached prompt tokens', 'model alone ms'], rows),
         '',
         `Real \`claude\` against the fake Anthropic API in its own process, with its latency model on (${JSON.stringify(UPSTREAM_LATENCY)}); ${rounds} round trips per row after ${warmUp} of warm-up, through the pool and the job runner, one session. Tokens: the follow-up's usage as the upstream billed it (medians); "model alone": what the latency model charges for those tokens, the rest is the CLI's and the gateway's own time.`,
+        '',
+        MODEL_NOTES,
       ].join('\n'),
       headlines,
     };
