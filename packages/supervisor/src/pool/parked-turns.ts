@@ -15,10 +15,13 @@ export class ParkedTurns {
   readonly #byCall = new Map<string, Parked>();
   readonly #timeoutMs: number;
   readonly #onExpired: (entry: PooledSession) => void;
+  readonly #onReleased: ((callIds: readonly string[]) => void) | undefined;
 
-  constructor(timeoutMs: number, onExpired: (entry: PooledSession) => void) {
+  /** @param onReleased told the calls of every turn that stops being parked (claimed, expired, forgotten). */
+  constructor(timeoutMs: number, onExpired: (entry: PooledSession) => void, onReleased?: (callIds: readonly string[]) => void) {
     this.#timeoutMs = timeoutMs;
     this.#onExpired = onExpired;
+    this.#onReleased = onReleased;
   }
 
   /** Sessions parked now. */
@@ -59,5 +62,6 @@ export class ParkedTurns {
   #drop(parked: Parked): void {
     clearTimeout(parked.timer);
     for (const id of parked.callIds) if (this.#byCall.get(id) === parked) this.#byCall.delete(id);
+    this.#onReleased?.(parked.callIds);
   }
 }

@@ -5,9 +5,12 @@ import { SupervisorWatch } from './supervisor-watch.ts';
 const record = (id: string, accepting: boolean, reason?: string): SupervisorRecord => ({
   id,
   backend: 'cli',
+  backends: ['cli'],
+  pool: [{ backend: 'cli', size: 2, maxOverflow: 0 }],
+  version: '0.1.0',
   host: 'h',
   pid: 1,
-  startedAt: '',
+  startedAt: 0,
   heartbeatAt: '',
   ok: accepting,
   ...(reason ? { reason } : {}),
