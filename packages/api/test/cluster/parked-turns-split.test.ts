@@ -146,6 +146,8 @@ describe('parked tool turns in split mode, two supervisors', () => {
     expect(upstream).toHaveLength(1);
     expect(toolResults(upstream[0]!.body)).toEqual([]);
     expect(JSON.stringify(upstream[0]!.body.messages)).toContain('sunny in Cairo');
+    // It had gone to the dead holder's own list, and the API took it back from there.
+    expect(api.output()).toContain('the supervisor holding the parked turn is gone');
     const served = await sessionsOf(survivor.url);
     expect(served.reduce((sum, session) => sum + session.requests, 0)).toBeGreaterThan(0);
     expect(survivor.alive()).toBe(true);
