@@ -54,10 +54,14 @@ export function sessions(deps: AppDependencies) {
 /** `GET /metrics`: Prometheus text format. */
 export function metrics(deps: AppDependencies) {
   return async (c: Context<GatewayEnv>) => {
-    try {
-      deps.metrics.queueDepth.set(await deps.dispatcher.queueDepth());
-    } catch {
-      // Redis may be down: the rest of the metrics are still worth scraping.
+    const [depth, health] = await Promise.allSettled([deps.dispatcher.queueDepth(), deps.dispatcher.health()]);
+    // Redis may be down: the rest of the metrics are still worth scraping.
+    if (depth.status === 'fulfilled') deps.metrics.queueDepth.set(depth.value);
+    if (health.status === 'fulfilled' && health.value.supervisorRecords) {
+      deps.metrics.backendSupervisors.reset();
+      for (const record of health.value.supervisorRecords) {
+        for (const backend of record.backends ?? [record.backend]) deps.metrics.backendSupervisors.inc({ backend });
+      }
     }
     c.header('content-type', deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());

@@ -127,6 +127,8 @@ describe('split mode says what is true', () => {
     const metrics = await (await gateway.app.request('/metrics')).text();
     expect(metrics).toMatch(/llm_requests_total\{[^}]*backend="mock"[^}]*\} 1/);
     expect(metrics).not.toMatch(/llm_requests_total\{[^}]*backend="cli"/);
+    expect(metrics).toMatch(/llm_backend_supervisors\{[^}]*backend="mock"[^}]*\} 1/);
+    expect(metrics).not.toMatch(/llm_backend_supervisors\{[^}]*backend="cli"/);
   });
 
   it('lists a session busy in the API’s /sessions while its stream runs, well before the next heartbeat', async () => {
