@@ -6,7 +6,7 @@ import { createPooledSession, listSessionInfo, type PooledSession } from './pool
 import { createPoolLease, type JobOutcome, type SessionLease } from './pool-lease.ts';
 import { RestartPolicy } from './restart-policy.ts';
 import { findReady, hasLive, hasStarted, isLive, overflowOutlook, pruneFailed } from './session-census.ts';
-import { CANCELLED_RESET_TIMEOUT_MS, poolSettings, type AcquireOptions, type ParkChange, type PoolSettings, type SessionPoolOptions } from './session-pool-options.ts';
+import { CANCELLED_RESET_TIMEOUT_MS, poolSettings, type AcquireOptions, type PoolSettings, type SessionPoolOptions } from './session-pool-options.ts';
 import { startWithin, withTimeout } from './timeouts.ts';
 import { WaiterQueue } from './waiter-queue.ts';
 import { WarmRefill } from './warm-refill.ts';
@@ -23,7 +23,6 @@ export class SessionPool {
   readonly #restarts: RestartPolicy;
   readonly #log: Logger | undefined;
   readonly #onChange: (() => void) | undefined;
-  readonly #onParkChange: ((change: ParkChange) => void) | undefined;
   readonly #sessions = new Map<string, PooledSession>();
   readonly #waiters = new WaiterQueue();
   readonly #keepAlive: KeepAlive;
@@ -37,12 +36,7 @@ export class SessionPool {
     this.#restarts = new RestartPolicy(settings.restartBackoff);
     this.#log = options.log;
     this.#onChange = options.onChange;
-    const onParkChange = (this.#onParkChange = options.onParkChange);
-    this.#parked = new ParkedTurns(
-      settings.toolResultTimeoutMs,
-      (entry) => this.#onParkExpired(entry),
-      onParkChange && ((callIds) => onParkChange({ kind: 'released', callIds })),
-    );
+    this.#parked = new ParkedTurns(settings.toolResultTimeoutMs, (entry) => this.#onParkExpired(entry), options.onParkChange);
     this.#refill = new WarmRefill({ size: settings.size, sessions: this.#sessions, restarts: this.#restarts, spawnWarm: () => this.#spawn(false) });
     this.#keepAlive = new KeepAlive({
       sessions: this.#sessions,
@@ -103,14 +97,11 @@ export class SessionPool {
   }
 
   /**
-   * Called as a job's answer finishes, before anyone sees it: a turn about to park (its session
-   * holds tool calls) is announced, so in split mode the follow-up can be routed here even when the
-   * client sends it at once. The park itself follows when the job's lease is released.
+   * Called as a job's answer finishes, before anyone sees it: a turn about to park is announced
+   * (`onParkChange`), so in split mode its follow-up is routed here even when sent at once.
    */
   announceParking(session: BackendSession): void {
-    if (!this.#onParkChange || this.#settings.toolResultTimeoutMs <= 0) return;
-    const callIds = session.parkedCalls?.() ?? [];
-    if (callIds.length > 0) this.#onParkChange({ kind: 'parked', callIds: [...callIds], ttlMs: this.#settings.toolResultTimeoutMs });
+    this.#parked.announce(session);
   }
 
   /** Every session, as `GET /sessions` lists them. */
@@ -243,9 +234,9 @@ export class SessionPool {
   #release(entry: PooledSession, outcome: JobOutcome): void {
     entry.requests += 1;
     entry.lastUsedAt = new Date();
-    if (entry.status !== 'busy') return this.#withdrawParking(entry); // it died during the job; already handled
+    if (entry.status !== 'busy') return this.#parked.withdraw(entry.session); // it died during the job; already handled
     if (outcome === 'failed') {
-      this.#withdrawParking(entry);
+      this.#parked.withdraw(entry.session);
       this.#apply(entry, 'job-failed');
       this.#recycle(entry, true);
       return;
@@ -259,19 +250,13 @@ export class SessionPool {
       this.#startOverflowIfNeeded();
       return;
     }
-    this.#withdrawParking(entry);
+    this.#parked.withdraw(entry.session);
     if (entry.requests >= this.#settings.sessionMaxRequests) {
       this.#recycle(entry, true);
       return;
     }
     this.#apply(entry, outcome === 'succeeded' ? 'job-succeeded' : 'job-cancelled');
     this.#reset(entry, outcome === 'succeeded' ? this.#settings.checkTimeoutMs : Math.min(this.#settings.checkTimeoutMs, CANCELLED_RESET_TIMEOUT_MS));
-  }
-
-  /** A turn announced as parking that does not park after all (the job failed or was cancelled). */
-  #withdrawParking(entry: PooledSession): void {
-    const callIds = this.#onParkChange ? (entry.session.parkedCalls?.() ?? []) : [];
-    if (callIds.length > 0) this.#onParkChange!({ kind: 'released', callIds: [...callIds] });
   }
 
   /** The client's tool results never came: the parked turn is interrupted and the session reset. */
