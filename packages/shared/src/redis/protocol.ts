@@ -11,6 +11,9 @@ import type { SessionInfo } from '../contracts/session.ts';
  *   of one event-loop turn in one message.
  * - An API replica cancels a job by publishing its id on the cancel channel.
  * - Each supervisor keeps a {@link SupervisorRecord} under a key that expires unless renewed.
+ * - A supervisor holding a parked tool turn says so under {@link RedisKeys.parkedCall} per call;
+ *   the follow-up answering it is pushed on that supervisor's own list
+ *   ({@link RedisKeys.directQueue}) as a {@link DirectedJob}.
  */
 export const QUEUE_NAME = 'completions';
 
