@@ -32,7 +32,8 @@ const environmentSchema = z.object({
   LLM_CLI_COMMAND: optionalText,
   LLM_CLI_HOST: z.enum(['pty', 'pipe']).optional(),
   LLM_CLI_SANDBOX: z.enum(['auto', 'bwrap', 'off']).default('auto'),
-  LLM_TOOL_RESULT_TIMEOUT: seconds.optional(),
+  LLM_TOOL_RESULT_TIMEOUT: seconds.default(60),
+  LLM_NO_SUPERVISOR_GRACE: seconds.default(5),
   LLM_MODELS: optionalText,
   LLM_MODELS_FILE: optionalText,
   LLM_API_KEYS: optionalText,
@@ -114,10 +115,15 @@ export interface Config {
   cliSandbox: 'auto' | 'bwrap' | 'off';
   /**
    * `LLM_TOOL_RESULT_TIMEOUT` in ms: how long a CLI turn that ended in tool calls stays parked for
-   * the follow-up with their results; 0 parks none. Unset: 60 s embedded, 0 in split mode (a
-   * follow-up is not yet routed to the supervisor holding its turn).
+   * the follow-up with their results; 0 parks none. 60 s by default, embedded and split (in split
+   * mode the follow-up is routed to the supervisor holding its turn).
    */
   toolResultTimeoutMs: number;
+  /**
+   * `LLM_NO_SUPERVISOR_GRACE` in ms (split mode): while no supervisor is alive, a request waits
+   * this long for one (a restart, a rollout), then gets 503 with the reason.
+   */
+  noSupervisorGraceMs: number;
   /** `LLM_MODELS` as given; {@link Config.modelTable} is what it means. */
   models: string | undefined;
   /**
@@ -212,7 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cliCommand: e.LLM_CLI_COMMAND,
     cliHost: e.LLM_CLI_HOST,
     cliSandbox: e.LLM_CLI_SANDBOX,
-    toolResultTimeoutMs: e.LLM_TOOL_RESULT_TIMEOUT !== undefined ? e.LLM_TOOL_RESULT_TIMEOUT * 1000 : e.REDIS_URL ? 0 : 60_000,
+    toolResultTimeoutMs: e.LLM_TOOL_RESULT_TIMEOUT * 1000,
+    noSupervisorGraceMs: e.LLM_NO_SUPERVISOR_GRACE * 1000,
     models: e.LLM_MODELS,
     modelTable: loadModelTable(e.LLM_MODELS, e.LLM_MODELS_FILE),
     apiKeys: joinSecrets(e.LLM_API_KEYS, readSecretFile('LLM_API_KEYS_FILE', e.LLM_API_KEYS_FILE)),

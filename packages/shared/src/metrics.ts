@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   cacheHits: Counter<'tenant'>;
   queueDepth: Gauge<never>;
   tokensTotal: Counter<'kind' | 'model' | 'tenant'>;
+  /** Live supervisors by the backend they serve (each supervisor once per backend it hosts), set when scraped. */
+  backendSupervisors: Gauge<'backend'>;
   /** Dollars the backends reported spending (the CLI's `total_cost_usd`), by tenant, model and backend. */
   costUsdTotal: Counter<'tenant' | 'model' | 'backend'>;
   /** Runs `collect` before every scrape, e.g. to count sessions only when someone asks. */
@@ -74,6 +76,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
       name: 'llm_tokens_total',
       help: 'Tokens by kind (prompt, completion), model and tenant.',
       labelNames: ['kind', 'model', 'tenant'],
+      registers,
+    }),
+    backendSupervisors: new Gauge({
+      name: 'llm_backend_supervisors',
+      help: 'Live supervisors serving each backend (what the cluster serves, whatever this process\'s LLM_BACKEND).',
+      labelNames: ['backend'],
       registers,
     }),
     costUsdTotal: new Counter({

@@ -15,7 +15,8 @@ export {
 } from './run-job.ts';
 export { START_MARGIN_MS } from './execute-in-time.ts';
 export { isAssignable, transition, type SessionEvent, type SessionFinalStatus } from './session/session-state.ts';
-export { createSupervisor, type Supervisor, type SupervisorHealth, type SupervisorOptions } from './supervisor.ts';
+export { createSupervisor, type PoolConfig, type Supervisor, type SupervisorHealth, type SupervisorListener, type SupervisorOptions } from './supervisor.ts';
+export type { ParkChange } from './pool/session-pool-options.ts';
 export { CancelRegistry } from './queue/cancel-registry.ts';
 export { EventBatcher, type EventBatcherOptions } from './queue/event-batcher.ts';
 export { createJobProcessor, type JobProcessorOptions } from './queue/job-processor.ts';

@@ -16,6 +16,12 @@ import { START_MARGIN_MS, executeInTime } from './execute-in-time.ts';
 export interface Execution {
   sessionId: string | null;
   parts: AsyncIterable<StreamPart>;
+  /**
+   * Called just before the `finish` part is handed on, so what must be known before the client
+   * can answer is known: a pooled session announces a parked tool turn here (split mode routes
+   * the follow-up by it). @defaultValue nothing
+   */
+  finishing?(): void;
   /** Called once when the job is over: a failed job never reuses its session, a cancelled one only after a reset. */
   done(outcome: JobOutcome): void;
 }
@@ -60,6 +66,11 @@ export interface RunJobOptions {
   /** The executor of a fallback backend (`job.fallbacks`). @defaultValue none: fallbacks are not tried */
   executorFor?: (backend: BackendName) => Executor;
   supervisorId: string;
+  /**
+   * The backend `executor` runs, reported in `job-started`: a supervisor's lone backend serves
+   * every job, whatever `job.backend` says. @defaultValue `job.backend`
+   */
+  backend?: BackendName;
   log?: Logger;
   /** @defaultValue Date.now */
   now?: () => number;
@@ -92,7 +103,7 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
   let outcome: JobOutcome = 'cancelled';
   try {
     let pending: IteratorResult<StreamPart> | undefined;
-    let backend = job.backend;
+    let backend = options.backend ?? job.backend;
     if (job.fallbacks === undefined || job.fallbacks.length === 0 || options.executorFor === undefined) {
       execution = await executeInTime(options.executor, job, controller.signal, log, executeOptions(job.stream, false), now);
       parts = execution.parts[Symbol.asyncIterator]();
@@ -110,8 +121,10 @@ export async function* runJob(job: CompletionJob, signal: AbortSignal, options: 
       }
       const part = next.value;
       // Decided before yielding: a consumer that stops at the terminal event never resumes us.
-      if (part.type === 'finish') outcome = 'succeeded';
-      else if (part.type === 'error') outcome = 'failed';
+      if (part.type === 'finish') {
+        outcome = 'succeeded';
+        execution.finishing?.();
+      } else if (part.type === 'error') outcome = 'failed';
       yield part;
       if (part.type === 'finish' || part.type === 'error') return;
     }
@@ -166,7 +179,7 @@ async function startWithFallbacks(job: CompletionJob, signal: AbortSignal, optio
   const { log, now = Date.now } = options;
   const fallbacks = job.fallbacks ?? [];
   let executor = options.executor;
-  let backend = job.backend;
+  let backend = options.backend ?? job.backend;
   for (const fallback of fallbacks) {
     const attempt = await attemptBackend(executor, job, signal, log, now);
     if (!(attempt instanceof GatewayError)) return { ...attempt, backend };

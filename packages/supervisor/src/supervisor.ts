@@ -11,11 +11,14 @@ import {
   type PoolSummary,
   type RunOptions,
   type SessionInfo,
+  type SupervisorInfo,
 } from '@llm-gateway/shared';
+import { GATEWAY_VERSION } from './version.ts';
 import { hostname } from 'node:os';
 import { createBackendFromConfig, type SupervisedBackend } from './backend-factory.ts';
 import { hostDirect, type HostedBackend } from './hosted-backend.ts';
 import { hostPooled } from './pool/pooled-backend.ts';
+import type { ParkChange } from './pool/session-pool-options.ts';
 import { runJob, unavailableExecutor, type Executor, type RunJobOptions } from './run-job.ts';
 
 export interface SupervisorOptions {
@@ -28,6 +31,24 @@ export interface SupervisorOptions {
   /** @defaultValue `LLM_SUPERVISOR_ID`, else host name and pid */
   id?: string;
 }
+
+/** What a supervisor tells whoever watches it (the queue consumer: the cluster registry, parked-turn routing). */
+export interface SupervisorListener {
+  /** A session changed status. */
+  sessionsChanged?(): void;
+  /** A tool turn parked here or stopped being parked. */
+  parkChanged?(change: ParkChange): void;
+}
+
+/** The configured pool of one pooled backend. */
+export interface PoolConfig {
+  backend: BackendName;
+  size: number;
+  maxOverflow: number;
+}
+
+/** The fixed part of a supervisor's registry record. */
+export type SupervisorIdentity = Pick<SupervisorInfo, 'id' | 'backend' | 'backends' | 'pool' | 'version' | 'host' | 'pid' | 'startedAt'>;
 
 export interface SupervisorHealth {
   ok: boolean;
@@ -60,18 +81,44 @@ export interface Supervisor {
   canTakeJobs(): boolean;
   /** Jobs waiting for a session here, in all pools. */
   waiting(): number;
+  /** The pools of the pooled backends hosted here, as configured. */
+  pools(): PoolConfig[];
+  /** What the cluster registry says of this supervisor that does not change while it runs. */
+  describe(): SupervisorIdentity;
+  /** Starts telling `listener` about changes; returns the function that stops it. */
+  watch(listener: SupervisorListener): () => void;
   stop(): Promise<void>;
 }
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { config, log, metrics } = options;
   const id = options.id ?? config.supervisorId ?? `${hostname()}-${process.pid}`;
-  let pooled = false;
+  const listeners = new Set<SupervisorListener>();
+  const events: SupervisorListener = {
+    sessionsChanged: () => {
+      for (const listener of listeners) listener.sessionsChanged?.();
+    },
+    parkChanged: (change) => {
+      for (const listener of listeners) listener.parkChanged?.(change);
+    },
+  };
+  const pools: PoolConfig[] = [];
   const hosted = tableBackends(config.modelTable, config.backend).map((name) => {
     const supervised = name === config.backend && options.backend ? options.backend : createBackendFromConfig(config, log, name);
-    if (supervised.kind === 'pooled') pooled = true;
-    return hostBackend(name, supervised, config, id, log);
+    if (supervised.kind === 'pooled') pools.push({ backend: name, size: config.poolSize, maxOverflow: config.maxOverflow });
+    return hostBackend(name, supervised, config, id, log, events);
   });
+  const pooled = pools.length > 0;
+  const identity: SupervisorIdentity = {
+    id,
+    backend: config.backend,
+    backends: hosted.map((backend) => backend.name),
+    pool: pools,
+    version: GATEWAY_VERSION,
+    host: hostname(),
+    pid: process.pid,
+    startedAt: Date.now(),
+  };
   const allSessions = () => hosted.flatMap((backend) => backend.sessions());
   if (pooled) {
     // Counted when Prometheus scrapes, not on every status change (that showed up in profiles).
@@ -86,7 +133,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const executorFor = (name: BackendName): Executor => executors.get(name) ?? unavailableExecutor(name);
   // One options object per backend, shared by its jobs: running a job allocates none.
   const runOptions = new Map<BackendName, RunJobOptions>(
-    hosted.map((backend) => [backend.name, { executor: backend.execute, executorFor, supervisorId: id, log: jobLog }]),
+    hosted.map((backend) => [backend.name, { executor: backend.execute, executorFor, supervisorId: id, backend: backend.name, log: jobLog }]),
   );
   // A lone backend serves every job, whatever backend the API named (as before routing existed).
   const soleOptions = hosted.length === 1 ? runOptions.get(hosted[0]!.name) : undefined;
@@ -114,6 +161,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     canTakeJobs: () => hosted.some((backend) => backend.canServe),
     waiting: () => hosted.reduce((sum, backend) => sum + backend.waiting, 0),
+    pools: () => pools.map((pool) => ({ ...pool })),
+    describe: () => identity,
+    watch: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     stop: async () => {
       await Promise.all(hosted.map((backend) => backend.close()));
     },
@@ -121,7 +174,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 }
 
 /** Hosts one backend: directly, or on a session pool of its own sized by the configuration. */
-function hostBackend(name: BackendName, supervised: SupervisedBackend, config: Config, supervisorId: string, log: Logger): HostedBackend {
+function hostBackend(name: BackendName, supervised: SupervisedBackend, config: Config, supervisorId: string, log: Logger, events: SupervisorListener): HostedBackend {
   if (supervised.kind === 'direct') return hostDirect(supervised.backend, supervised.close);
   return hostPooled({
     backend: supervised.backend,
@@ -133,5 +186,7 @@ function hostBackend(name: BackendName, supervised: SupervisedBackend, config: C
     toolResultTimeoutMs: config.toolResultTimeoutMs,
     supervisorId,
     log: log.child({ component: 'pool', backend: name }),
+    onChange: () => events.sessionsChanged?.(),
+    onParkChange: (change) => events.parkChanged?.(change),
   });
 }

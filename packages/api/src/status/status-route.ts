@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppDependencies, GatewayEnv } from '../app-context.ts';
+import { backendLabel, servedBackends } from '../routes/operations.ts';
 import { STATUS_PAGE } from './status-page.ts';
 
 /** `GET /status`: everything the status page shows, as JSON. */
@@ -10,14 +11,19 @@ export function statusJson(deps: AppDependencies) {
       deps.dispatcher.sessions(),
       deps.dispatcher.queueDepth().catch(() => null),
     ]);
+    const backends = servedBackends(health, deps.config.backend);
     return c.json({
-      backend: deps.config.backend,
+      // What the live supervisors serve, not this process's LLM_BACKEND.
+      backend: backendLabel(backends),
+      backends,
       mode: health.mode,
       ok: health.ok && !deps.lifecycle.draining,
       draining: deps.lifecycle.draining,
       reason: health.reason ?? null,
       redis: health.redis ?? null,
       supervisors: health.supervisors,
+      // Each live supervisor: backends, pool configuration, version, startedAt (epoch ms)…
+      supervisorRecords: health.supervisorRecords ?? [],
       queueDepth,
       inflight: deps.lifecycle.inflight,
       activity: deps.activity.summary(),

@@ -5,10 +5,13 @@
  */
 export {
   QUEUE_NAME,
+  decodeDirectedJob,
   decodeReplyMessage,
+  encodeDirectedJob,
   encodeReplyMessage,
   isCompletionJob,
   redisKeys,
+  type DirectedJob,
   type RedisKeys,
   type ReplyBatch,
   type SupervisorRecord,

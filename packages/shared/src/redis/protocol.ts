@@ -1,4 +1,5 @@
 import { BACKEND_NAMES, type CompletionJob, type JobEvent } from '../contracts/job.ts';
+import type { SupervisorInfo } from '../contracts/dispatcher.ts';
 import type { SessionInfo } from '../contracts/session.ts';
 
 /**
@@ -10,6 +11,9 @@ import type { SessionInfo } from '../contracts/session.ts';
  *   of one event-loop turn in one message.
  * - An API replica cancels a job by publishing its id on the cancel channel.
  * - Each supervisor keeps a {@link SupervisorRecord} under a key that expires unless renewed.
+ * - A supervisor holding a parked tool turn says so under {@link RedisKeys.parkedCall} per call;
+ *   the follow-up answering it is pushed on that supervisor's own list
+ *   ({@link RedisKeys.directQueue}) as a {@link DirectedJob}.
  */
 export const QUEUE_NAME = 'completions';
 
@@ -22,6 +26,13 @@ export interface RedisKeys {
   readonly supervisors: string;
   replyChannel(replicaId: string): string;
   supervisorRecord(supervisorId: string): string;
+  /**
+   * Which supervisor holds the parked turn waiting on this tool call: its id, expiring with the
+   * park (`LLM_TOOL_RESULT_TIMEOUT`). See `api/src/dispatch/redis/DESIGN.md`.
+   */
+  parkedCall(toolCallId: string): string;
+  /** A supervisor's own list of follow-ups for the turns it holds ({@link DirectedJob}s). */
+  directQueue(supervisorId: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -31,6 +42,8 @@ export function redisKeys(prefix: string): RedisKeys {
     supervisors: `${prefix}:supervisors`,
     replyChannel: (replicaId) => `${prefix}:reply:${replicaId}`,
     supervisorRecord: (supervisorId) => `${prefix}:supervisor:${supervisorId}`,
+    parkedCall: (toolCallId) => `${prefix}:parked:${toolCallId}`,
+    directQueue: (supervisorId) => `${prefix}:direct:${supervisorId}`,
   };
 }
 
@@ -70,26 +83,35 @@ function isReplyBatch(value: unknown): value is ReplyBatch {
   return typeof batch.job === 'string' && typeof batch.attempt === 'number' && Array.isArray(batch.events);
 }
 
-/** What a supervisor tells the cluster about itself on every heartbeat. */
-export interface SupervisorRecord {
-  id: string;
-  backend: string;
-  host: string;
-  pid: number;
-  startedAt: string;
-  heartbeatAt: string;
-  /** Whether the supervisor can run a job now. */
-  ok: boolean;
-  reason?: string;
-  /** Jobs it is running (including ones waiting for a session). */
-  running: number;
-  /**
-   * Whether it takes jobs from the queue: false while none of its backends can serve one
-   * (`JobIntake`).
-   */
-  accepting: boolean;
-  /** Jobs it takes at once. */
-  concurrency: number;
+/**
+ * A follow-up sent to the supervisor holding its parked turn: pushed on that supervisor's
+ * {@link RedisKeys.directQueue} (LPUSH; the supervisor BRPOPs). `channel` is the reply channel,
+ * as a queued job's name is.
+ */
+export interface DirectedJob {
+  channel: string;
+  job: CompletionJob;
+}
+
+export function encodeDirectedJob(directed: DirectedJob): string {
+  return JSON.stringify(directed);
+}
+
+/** Parses a directed job; undefined when it is not one (it is then dropped). */
+export function decodeDirectedJob(message: string): DirectedJob | undefined {
+  try {
+    const value = JSON.parse(message) as Partial<DirectedJob>;
+    return typeof value.channel === 'string' && isCompletionJob(value.job) ? { channel: value.channel, job: value.job } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a supervisor tells the cluster about itself on every heartbeat (and soon after a session
+ * changes status): {@link SupervisorInfo} and its sessions.
+ */
+export interface SupervisorRecord extends SupervisorInfo {
   sessions: SessionInfo[];
 }
 

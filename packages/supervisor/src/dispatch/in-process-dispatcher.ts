@@ -12,10 +12,24 @@ export function createInProcessDispatcher(supervisor: Supervisor): Dispatcher {
     sessions: async () => supervisor.sessions(),
     health: async () => {
       const health = supervisor.health();
+      const identity = supervisor.describe();
+      const capacity = identity.pool.reduce((sum, pool) => sum + pool.size + pool.maxOverflow, 0);
       return {
         ok: health.ok,
         mode: 'in-process',
         supervisors: 1,
+        backends: [...identity.backends],
+        supervisorRecords: [
+          {
+            ...identity,
+            heartbeatAt: new Date().toISOString(),
+            ok: health.ok,
+            ...(health.reason ? { reason: health.reason } : {}),
+            running: health.pool.busy + supervisor.waiting(),
+            accepting: true,
+            concurrency: capacity,
+          },
+        ],
         pool: health.pool,
         ...(health.reason ? { reason: health.reason } : {}),
       };

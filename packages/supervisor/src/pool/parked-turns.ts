@@ -1,4 +1,6 @@
+import type { BackendSession } from '@llm-gateway/backends';
 import type { PooledSession } from './pooled-session.ts';
+import type { ParkChange } from './session-pool-options.ts';
 
 interface Parked {
   entry: PooledSession;
@@ -15,10 +17,32 @@ export class ParkedTurns {
   readonly #byCall = new Map<string, Parked>();
   readonly #timeoutMs: number;
   readonly #onExpired: (entry: PooledSession) => void;
+  readonly #onChange: ((change: ParkChange) => void) | undefined;
 
-  constructor(timeoutMs: number, onExpired: (entry: PooledSession) => void) {
+  /**
+   * @param onChange told of a turn about to park ({@link announce}) and of every turn that stops
+   * being parked (claimed, expired, forgotten, withdrawn).
+   */
+  constructor(timeoutMs: number, onExpired: (entry: PooledSession) => void, onChange?: (change: ParkChange) => void) {
     this.#timeoutMs = timeoutMs;
     this.#onExpired = onExpired;
+    this.#onChange = onChange;
+  }
+
+  /**
+   * Tells of a turn about to park (its session holds tool calls), as its answer finishes and before
+   * anyone has it: in split mode the follow-up is routed by it. The park follows on release.
+   */
+  announce(session: BackendSession): void {
+    if (!this.#onChange || this.#timeoutMs <= 0) return;
+    const callIds = session.parkedCalls?.() ?? [];
+    if (callIds.length > 0) this.#onChange({ kind: 'parked', callIds: [...callIds], ttlMs: this.#timeoutMs });
+  }
+
+  /** A turn announced that does not park after all (its job failed or was cancelled). */
+  withdraw(session: BackendSession): void {
+    const callIds = this.#onChange ? (session.parkedCalls?.() ?? []) : [];
+    if (callIds.length > 0) this.#onChange!({ kind: 'released', callIds: [...callIds] });
   }
 
   /** Sessions parked now. */
@@ -59,5 +83,6 @@ export class ParkedTurns {
   #drop(parked: Parked): void {
     clearTimeout(parked.timer);
     for (const id of parked.callIds) if (this.#byCall.get(id) === parked) this.#byCall.delete(id);
+    this.#onChange?.({ kind: 'released', callIds: parked.callIds });
   }
 }

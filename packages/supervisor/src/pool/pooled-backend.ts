@@ -24,6 +24,7 @@ export function hostPooled(options: SessionPoolOptions & { backend: SessionBacke
     return {
       sessionId: lease.id,
       parts: lease.session.run(request, { signal, log, stream: executeOptions?.stream }),
+      finishing: () => pool.announceParking(lease.session),
       done: (outcome) => lease.release(outcome),
     };
   };
@@ -60,8 +61,10 @@ async function* streamOnSession(execute: Executor, request: ChatRequest, options
   let outcome: JobOutcome = 'cancelled';
   try {
     for await (const part of execution.parts) {
-      if (part.type === 'finish') outcome = 'succeeded';
-      else if (part.type === 'error') outcome = 'failed';
+      if (part.type === 'finish') {
+        outcome = 'succeeded';
+        execution.finishing?.();
+      } else if (part.type === 'error') outcome = 'failed';
       yield part;
       if (outcome !== 'cancelled') return;
     }

@@ -34,10 +34,18 @@ export interface SessionPoolOptions {
   log?: Logger;
   /** Called after any session changes status (metrics, cluster registry). */
   onChange?: () => void;
+  /** Told when a turn parks (announced before the client sees its answer) and when it stops being parked. */
+  onParkChange?: (change: ParkChange) => void;
 }
 
+/**
+ * A turn that waits for the client's tool results, by the ids of its calls: `parked` for `ttlMs`
+ * at most, or `released` (claimed by its follow-up, expired, or its session gone).
+ */
+export type ParkChange = { kind: 'parked'; callIds: readonly string[]; ttlMs: number } | { kind: 'released'; callIds: readonly string[] };
+
 /** The options of a {@link SessionPool} with every default filled in. */
-export type PoolSettings = Required<Omit<SessionPoolOptions, 'backend' | 'log' | 'onChange'>>;
+export type PoolSettings = Required<Omit<SessionPoolOptions, 'backend' | 'log' | 'onChange' | 'onParkChange'>>;
 
 /** Fills in the defaults documented on {@link SessionPoolOptions}. */
 export function poolSettings(options: SessionPoolOptions): PoolSettings {

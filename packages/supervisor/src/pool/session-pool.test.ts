@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '@llm-gateway/shared';
-import type { SessionPoolOptions } from './session-pool-options.ts';
+import type { ParkChange, SessionPoolOptions } from './session-pool-options.ts';
 import { SessionPool } from './session-pool.ts';
 import { createFakeSessionBackend, type FakeSessionBackendOptions } from './fake-session-backend.ts';
 
@@ -94,6 +94,56 @@ describe('SessionPool parked turns', () => {
     await flush();
     expect(on.pool.claimParked(['call_2'])).toBeUndefined();
     await on.pool.stop();
+  });
+
+  it('announces a turn about to park, and tells when it stops being parked: claimed, expired, gone, or never parked', async () => {
+    const changes: ParkChange[] = [];
+    const { backend, pool } = setup({ size: 1, maxOverflow: 0, toolResultTimeoutMs: 30_000, onParkChange: (change) => changes.push(change) });
+    pool.start();
+    await flush();
+    const session = () => backend.sessions[0]!;
+    // Claimed by its follow-up.
+    let lease = await pool.acquire(never());
+    session().parked = ['call_1'];
+    pool.announceParking(lease.session);
+    expect(changes).toEqual([{ kind: 'parked', callIds: ['call_1'], ttlMs: 30_000 }]);
+    lease.release('succeeded');
+    session().parked = [];
+    pool.claimParked(['call_1'])!.release('succeeded');
+    expect(changes.at(-1)).toEqual({ kind: 'released', callIds: ['call_1'] });
+    await flush();
+    // Expired.
+    lease = await pool.acquire(never());
+    session().parked = ['call_2'];
+    pool.announceParking(lease.session);
+    lease.release('succeeded');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(changes.at(-1)).toEqual({ kind: 'released', callIds: ['call_2'] });
+    await flush();
+    // Announced, then the job was cancelled: it never parks.
+    lease = await pool.acquire(never());
+    session().parked = ['call_3'];
+    pool.announceParking(lease.session);
+    lease.release('cancelled');
+    expect(changes.at(-1)).toEqual({ kind: 'released', callIds: ['call_3'] });
+    await flush();
+    // Parked, then the session died.
+    lease = await pool.acquire(never());
+    session().parked = ['call_4'];
+    lease.release('succeeded');
+    session().exit('killed');
+    expect(changes.at(-1)).toEqual({ kind: 'released', callIds: ['call_4'] });
+    // Nothing is announced for an answer without parked calls, nor with parking off.
+    const count = changes.length;
+    const quiet = setup({ size: 1, toolResultTimeoutMs: 0, onParkChange: (change) => changes.push(change) });
+    quiet.pool.start();
+    await flush();
+    const other = await quiet.pool.acquire(never());
+    quiet.backend.sessions[0]!.parked = ['call_5'];
+    quiet.pool.announceParking(other.session);
+    expect(changes).toHaveLength(count);
+    await quiet.pool.stop();
+    await pool.stop();
   });
 });
 

@@ -1,5 +1,5 @@
 import { GatewayError, type Logger, type SessionInfo } from '@llm-gateway/shared';
-import type { SessionBackend } from '@llm-gateway/backends';
+import type { BackendSession, SessionBackend } from '@llm-gateway/backends';
 import { transition, type SessionEvent } from '../session/session-state.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { createPooledSession, listSessionInfo, type PooledSession } from './pooled-session.ts';
@@ -36,7 +36,7 @@ export class SessionPool {
     this.#restarts = new RestartPolicy(settings.restartBackoff);
     this.#log = options.log;
     this.#onChange = options.onChange;
-    this.#parked = new ParkedTurns(settings.toolResultTimeoutMs, (entry) => this.#onParkExpired(entry));
+    this.#parked = new ParkedTurns(settings.toolResultTimeoutMs, (entry) => this.#onParkExpired(entry), options.onParkChange);
     this.#refill = new WarmRefill({ size: settings.size, sessions: this.#sessions, restarts: this.#restarts, spawnWarm: () => this.#spawn(false) });
     this.#keepAlive = new KeepAlive({
       sessions: this.#sessions,
@@ -94,6 +94,14 @@ export class SessionPool {
     if (!entry || entry.status !== 'parked') return undefined;
     this.#apply(entry, 'park-claimed');
     return createPoolLease(entry, this.#onRelease);
+  }
+
+  /**
+   * Called as a job's answer finishes, before anyone sees it: a turn about to park is announced
+   * (`onParkChange`), so in split mode its follow-up is routed here even when sent at once.
+   */
+  announceParking(session: BackendSession): void {
+    this.#parked.announce(session);
   }
 
   /** Every session, as `GET /sessions` lists them. */
@@ -226,8 +234,9 @@ export class SessionPool {
   #release(entry: PooledSession, outcome: JobOutcome): void {
     entry.requests += 1;
     entry.lastUsedAt = new Date();
-    if (entry.status !== 'busy') return; // it died during the job; already handled
+    if (entry.status !== 'busy') return this.#parked.withdraw(entry.session); // it died during the job; already handled
     if (outcome === 'failed') {
+      this.#parked.withdraw(entry.session);
       this.#apply(entry, 'job-failed');
       this.#recycle(entry, true);
       return;
@@ -241,6 +250,7 @@ export class SessionPool {
       this.#startOverflowIfNeeded();
       return;
     }
+    this.#parked.withdraw(entry.session);
     if (entry.requests >= this.#settings.sessionMaxRequests) {
       this.#recycle(entry, true);
       return;

@@ -6,6 +6,9 @@ import { EventBatcher } from './event-batcher.ts';
 import { isCompletionJob } from '@llm-gateway/shared/redis';
 import { ReplyPublisher } from './reply-publisher.ts';
 
+/** What the processor reads of a job: a BullMQ job of the shared queue, or a directed one. */
+export type QueuedJob = Pick<Job, 'id' | 'name' | 'data' | 'attemptsStarted'>;
+
 export interface JobProcessorOptions {
   supervisor: Pick<Supervisor, 'run'>;
   cancels: CancelRegistry;
@@ -33,7 +36,7 @@ export function createJobProcessor(options: JobProcessorOptions) {
   const replies = new ReplyPublisher({ publish: options.publish });
   // Two parameters on purpose: BullMQ then skips its per-job AbortController (measurable at
   // thousands of jobs per second). Shutdown cancels jobs through the cancel registry instead.
-  return async (queued: Job): Promise<null> => {
+  return async (queued: QueuedJob): Promise<null> => {
     const job: unknown = queued.data;
     if (!isCompletionJob(job)) {
       log?.error({ queuedJobId: queued.id }, 'dropping a queued job that is not a completion job');

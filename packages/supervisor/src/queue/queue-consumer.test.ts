@@ -120,7 +120,7 @@ describe('the supervisor registry', () => {
         redis: dying,
         keys,
         intervalMs: 100,
-        record: () => ({ id: 'dying', backend: 'mock', host: 'h', pid: 1, startedAt: '', heartbeatAt: '', ok: true, running: 0, accepting: true, concurrency: 1, sessions: [] }),
+        record: () => ({ id: 'dying', backend: 'mock', backends: ['mock'], pool: [], version: '0', host: 'h', pid: 1, startedAt: 0, heartbeatAt: '', ok: true, running: 0, accepting: true, concurrency: 1, sessions: [] }),
       });
       await heartbeat.beat();
       expect((await readSupervisorRecords(reader, keys)).map((record) => record.id)).toEqual(['dying']);

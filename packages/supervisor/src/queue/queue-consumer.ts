@@ -1,9 +1,10 @@
-import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { createThrottledLogger, GatewayError, quotePrefix, tableBackends, type Config, type Logger } from '@llm-gateway/shared';
 import type { Supervisor } from '../supervisor.ts';
 import { CancelRegistry } from './cancel-registry.ts';
+import { startDirectIntake } from './direct-intake.ts';
 import { JobIntake } from './job-intake.ts';
+import { ParkedTurnRegistry } from './parked-turn-registry.ts';
 import { createJobProcessor } from './job-processor.ts';
 import {
   QUEUE_NAME,
@@ -29,6 +30,11 @@ export interface QueueConsumerOptions {
   heartbeatIntervalMs?: number;
   /** How long events wait to be batched into one Redis message. @defaultValue 4 */
   flushIntervalMs?: number;
+  /**
+   * After a session changes status, the record is published again within this, so the API's
+   * `/sessions` follows a job rather than lag it by a heartbeat. @defaultValue 50
+   */
+  sessionChangeDebounceMs?: number;
   log: Logger;
 }
 
@@ -80,7 +86,7 @@ export function queueConcurrency(config: Config): number {
 
 /** Connects a supervisor to the Redis queue and starts consuming. */
 export async function startQueueConsumer(options: QueueConsumerOptions): Promise<QueueConsumer> {
-  const { supervisor, redisUrl, prefix, concurrency, heartbeatIntervalMs = 2_000, flushIntervalMs = 4, log } = options;
+  const { supervisor, redisUrl, prefix, concurrency, heartbeatIntervalMs = 2_000, flushIntervalMs = 4, sessionChangeDebounceMs = 50, log } = options;
   const keys = redisKeys(prefix);
   const name = `supervisor:${supervisor.id}`;
   const workerConnection = createRedisConnection(redisUrl, { kind: 'wait', name, log });
@@ -139,15 +145,15 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
   }, Math.min(1_000, heartbeatIntervalMs));
   intakeTimer.unref();
 
-  const startedAt = new Date().toISOString();
+  // Follow-ups for the turns parked here come on a list of this supervisor's own.
+  const parkedTurns = new ParkedTurnRegistry(publisher, keys, supervisor.id, log);
+  const direct = startDirectIntake({ redisUrl, key: keys.directQueue(supervisor.id), process: processor, name: `${name}:direct`, log });
+
+  const identity = supervisor.describe();
   const record = (): SupervisorRecord => {
     const health = supervisor.health();
     return {
-      id: supervisor.id,
-      backend: supervisor.backendName,
-      host: hostname(),
-      pid: process.pid,
-      startedAt,
+      ...identity,
       heartbeatAt: new Date().toISOString(),
       ok: health.ok,
       ...(health.reason ? { reason: health.reason } : {}),
@@ -160,13 +166,18 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
   const heartbeat = startRegistryHeartbeat({ redis: publisher, keys, intervalMs: heartbeatIntervalMs, record, log });
   // Announce at once when Redis (re)appears, rather than up to a heartbeat later.
   publisher.on('ready', () => void heartbeat.beat());
+  const sessionBeat = debounce(() => void heartbeat.beat(), sessionChangeDebounceMs);
+  const unwatch = supervisor.watch({ sessionsChanged: sessionBeat.schedule, parkChanged: (change) => parkedTurns.apply(change) });
 
   let closing: Promise<void> | undefined;
   const close = async (graceMs = 10_000) => {
     clearInterval(intakeTimer);
+    unwatch();
+    sessionBeat.cancel();
     intake.stop();
     await heartbeat.stop();
-    const closed = Promise.all(workers.map((worker) => worker.close()));
+    await parkedTurns.clear();
+    const closed = Promise.all([...workers.map((worker) => worker.close()), direct.close()]);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), graceMs)));
     if ((await Promise.race([closed.then(() => 'closed' as const), expired])) === 'expired') {
@@ -182,5 +193,24 @@ export async function startQueueConsumer(options: QueueConsumerOptions): Promise
     running: () => cancels.size,
     heartbeat: () => heartbeat.beat(),
     close: (graceMs) => (closing ??= close(graceMs)),
+  };
+}
+
+/** Runs `action` once, `delayMs` after the first of a burst of calls. */
+function debounce(action: () => void, delayMs: number): { schedule: () => void; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    schedule: () => {
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        action();
+      }, delayMs);
+      timer.unref?.();
+    },
+    cancel: () => {
+      clearTimeout(timer);
+      timer = undefined;
+    },
   };
 }

@@ -27,6 +27,16 @@ export class JobInbox implements AsyncIterableIterator<JobEvent> {
     this.#onRelease = onRelease;
   }
 
+  /** Whether a supervisor has taken the job (`job-started` delivered). */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Whether the job has ended, or its consumer stopped listening. */
+  get over(): boolean {
+    return this.#terminal || this.#released;
+  }
+
   /** Whether any output (anything but `job-started`) has been delivered. */
   get outputSeen(): boolean {
     return this.#output;

@@ -23,6 +23,7 @@ import {
   type SupervisorRecord,
 } from '@llm-gateway/shared/redis';
 import { JobInbox } from './job-inbox.ts';
+import { ParkedTurnRouting, SHARED_TARGET, type JobTarget } from './parked-turn-routing.ts';
 import { QueueAdmission } from './queue-admission.ts';
 import { ReplyRouter } from './reply-router.ts';
 import { SupervisorWatch } from './supervisor-watch.ts';
@@ -41,6 +42,18 @@ export interface RedisDispatcherOptions {
   enqueueTimeoutMs?: number;
   /** How often the queue depth is sampled for admission and the gauge. @defaultValue 100 */
   depthSampleIntervalMs?: number;
+  /** `LLM_NO_SUPERVISOR_GRACE`: with no supervisor alive, jobs wait this long, then get 503. @defaultValue 5_000 */
+  noSupervisorGraceMs?: number;
+  /** How often the supervisor registry is read. @defaultValue 1_000 */
+  registrySampleIntervalMs?: number;
+}
+
+/** One job this replica waits for: where it went, under which id (a redirected job gets a new one). */
+interface Flight {
+  id: string;
+  readonly job: CompletionJob;
+  target: JobTarget;
+  readonly inbox: JobInbox;
 }
 
 /** The Redis dispatcher, plus what its owner needs at start-up. */
@@ -51,6 +64,7 @@ export interface RedisDispatcher extends Dispatcher {
 }
 
 const unavailable = (message: string) => new GatewayError('backend_unavailable', message, { retryAfter: 1 });
+const interrupted = () => new GatewayError('job_interrupted', 'The supervisor running this request stopped mid-answer; the partial answer cannot be resumed.');
 
 /**
  * Hands jobs to supervisors through a BullMQ queue on Redis; their events come back on this
@@ -87,15 +101,74 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     ...(options.depthSampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.depthSampleIntervalMs }),
     ...(metrics ? { gauge: metrics.queueDepth } : {}),
   });
-  const supervisors = new SupervisorWatch({ read: () => readSupervisorRecords(producer, keys) });
+  const flights = new Set<Flight>();
+  const supervisors: SupervisorWatch = new SupervisorWatch({
+    read: () => readSupervisorRecords(producer, keys),
+    ...(options.noSupervisorGraceMs === undefined ? {} : { noSupervisorGraceMs: options.noSupervisorGraceMs }),
+    ...(options.registrySampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.registrySampleIntervalMs }),
+    onSample: () => reviewFlights(),
+  });
+  const parkedTurns = new ParkedTurnRouting({ redis: producer, keys, isAlive: (id) => supervisors.isAlive(id) });
   let closed = false;
 
   const redisUp = () => producer.status === 'ready' && router.ready;
 
-  const cancelRemote = (jobId: string) => {
+  const cancelRemote = (jobId: string, target: JobTarget) => {
     // Whichever holds it: a supervisor running it stops it, a queued one is removed.
     producer.publish(keys.cancelChannel, jobId).catch(() => {});
-    queue.remove(jobId).catch(() => {});
+    if (target.kind === 'shared') queue.remove(jobId).catch(() => {});
+    else parkedTurns.withdraw(target);
+  };
+
+  const enqueueShared = (flight: Flight) => {
+    const data = flight.id === flight.job.id ? flight.job : { ...flight.job, id: flight.id };
+    // The reply channel (job name) tells the supervisor where to send the events.
+    enqueue.add({ name: replyChannel, data, opts: { jobId: flight.id } }).catch((error: unknown) => {
+      enqueueFailures.write('warn', 'enqueue-failed', { jobId: flight.id, error: String(error) }, 'could not enqueue the job');
+      flight.inbox.fail(unavailable('The job queue (Redis) is unreachable.'));
+    });
+  };
+
+  // A follow-up goes to the supervisor holding its parked turn when there is one, else to the
+  // shared queue. Looked up only for jobs that end in tool results: the rest cost nothing more.
+  const dispatch = async (flight: Flight) => {
+    const holder = await parkedTurns.holderOf(flight.job);
+    if (flight.inbox.over) return;
+    if (holder === undefined) return enqueueShared(flight);
+    try {
+      flight.target = await parkedTurns.send(holder, replyChannel, flight.job);
+    } catch {
+      return enqueueShared(flight);
+    }
+    if (flight.inbox.over) cancelRemote(flight.id, flight.target);
+  };
+
+  /**
+   * After each registry sample: a job sent to a holder that has died before it produced output
+   * runs again on the shared queue, under a new id so that nothing the old holder may still send
+   * is mixed in (from its history: the parked turn died with the holder); one with output ends
+   * with `job_interrupted`. Once no supervisor has been alive for the grace, waiting jobs get 503.
+   */
+  const reviewFlights = () => {
+    const refusal = supervisors.graceOver ? supervisors.refusal : undefined;
+    for (const flight of [...flights]) {
+      if (refusal !== undefined) {
+        flight.inbox.fail(flight.inbox.outputSeen ? interrupted() : new GatewayError('backend_unavailable', refusal, { retryAfter: 5 }));
+        continue;
+      }
+      if (flight.target.kind !== 'direct' || supervisors.isAlive(flight.target.holder)) continue;
+      if (flight.inbox.outputSeen) {
+        flight.inbox.fail(interrupted());
+        continue;
+      }
+      log.warn({ jobId: flight.job.id, holder: flight.target.holder }, 'the supervisor holding the parked turn is gone: serving the follow-up from its history');
+      cancelRemote(flight.id, flight.target);
+      router.unregister(flight.id);
+      flight.id = `${flight.job.id}-r${randomId(4)}`;
+      flight.target = SHARED_TARGET;
+      router.register(flight.id, flight.inbox);
+      enqueueShared(flight);
+    }
   };
 
   const run = (job: CompletionJob, signal: AbortSignal): AsyncIterable<JobEvent> => {
@@ -104,11 +177,13 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     const onAbort = () =>
       inbox.fail(signal.reason instanceof GatewayError ? signal.reason : new GatewayError('client_closed', 'The client closed the request.'));
     const inbox: JobInbox = new JobInbox((completed) => {
-      router.unregister(job.id);
+      flights.delete(flight);
+      router.unregister(flight.id);
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      if (!completed && enqueued) cancelRemote(job.id);
+      if (!completed && enqueued) cancelRemote(flight.id, flight.target);
     });
+    const flight: Flight = { id: job.id, job, target: SHARED_TARGET, inbox };
     if (signal.aborted) {
       onAbort();
       return inbox;
@@ -135,17 +210,15 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
       return inbox;
     }
     router.register(job.id, inbox);
+    flights.add(flight);
     signal.addEventListener('abort', onAbort, { once: true });
     timer = setTimeout(
       () => inbox.fail(new GatewayError('timeout', 'The request did not finish within its timeout.')),
       Math.max(0, job.deadline - Date.now()),
     );
     enqueued = true;
-    // The reply channel (job name) tells the supervisor where to send the events.
-    enqueue.add({ name: replyChannel, data: job, opts: { jobId: job.id } }).catch((error: unknown) => {
-      enqueueFailures.write('warn', 'enqueue-failed', { jobId: job.id, error: String(error) }, 'could not enqueue the job');
-      inbox.fail(unavailable('The job queue (Redis) is unreachable.'));
-    });
+    if (job.request.messages.at(-1)?.role === 'tool') void dispatch(flight);
+    else enqueueShared(flight);
     return inbox;
   };
 
@@ -159,7 +232,7 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
     try {
       records = await supervisorRecords();
     } catch {
-      return { ok: false, mode: 'redis', supervisors: 0, pool: summarizeSessions([]), redis: 'down', reason: 'Redis is unreachable.' };
+      return { ok: false, mode: 'redis', supervisors: 0, backends: [], supervisorRecords: [], pool: summarizeSessions([]), redis: 'down', reason: 'Redis is unreachable.' };
     }
     const sessions = records.flatMap((record) => record.sessions);
     const healthy = records.filter((record) => record.ok);
@@ -167,6 +240,9 @@ export function createRedisDispatcher(options: RedisDispatcherOptions): RedisDis
       ok: healthy.length > 0,
       mode: 'redis',
       supervisors: records.length,
+      // Records of older supervisors may lack `backends`: their default backend stands in.
+      backends: [...new Set(records.flatMap((record) => record.backends ?? [record.backend]))],
+      supervisorRecords: records.map(({ sessions: _sessions, ...info }) => info),
       pool: summarizeSessions(sessions),
       redis: 'up',
     };

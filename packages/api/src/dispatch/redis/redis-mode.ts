@@ -31,6 +31,7 @@ export async function createRedisMode(options: RedisModeOptions): Promise<RedisM
     redisUrl: config.redisUrl,
     prefix: config.redisPrefix,
     maxQueueDepth: config.maxQueueDepth,
+    noSupervisorGraceMs: config.noSupervisorGraceMs,
     log: log.child({ component: 'redis-dispatcher' }),
     metrics,
   });

@@ -1,13 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SupervisorRecord } from '@llm-gateway/shared/redis';
 import { SupervisorWatch } from './supervisor-watch.ts';
 
 const record = (id: string, accepting: boolean, reason?: string): SupervisorRecord => ({
   id,
   backend: 'cli',
+  backends: ['cli'],
+  pool: [{ backend: 'cli', size: 2, maxOverflow: 0 }],
+  version: '0.1.0',
   host: 'h',
   pid: 1,
-  startedAt: '',
+  startedAt: 0,
   heartbeatAt: '',
   ok: accepting,
   ...(reason ? { reason } : {}),
@@ -48,5 +51,32 @@ describe('SupervisorWatch', () => {
     fail = true;
     await watch.sample();
     expect(watch.refusal).toMatch(/sup-1: not taking jobs/);
+  });
+
+  it('refuses once no supervisor has been alive for the grace, sampling again as it runs out, and forgets it when one comes', async () => {
+    vi.useFakeTimers();
+    try {
+      let records: SupervisorRecord[] = [];
+      let samples = 0;
+      watch = new SupervisorWatch({ read: async () => records, sampleIntervalMs: 60_000, noSupervisorGraceMs: 5_000, onSample: () => (samples += 1) });
+      await watch.sample();
+      expect(watch.graceOver).toBe(false);
+      expect(watch.refusal).toBeUndefined();
+      expect(watch.isAlive('sup-1')).toBe(false);
+      await vi.advanceTimersByTimeAsync(4_900);
+      expect(watch.refusal).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(200);
+      // The grace timer sampled again (the interval is a minute here).
+      expect(samples).toBe(2);
+      expect(watch.graceOver).toBe(true);
+      expect(watch.refusal).toMatch(/^No supervisor is alive \(none for 5(\.\d)? s\)/);
+      records = [record('sup-1', true)];
+      await watch.sample();
+      expect(watch.graceOver).toBe(false);
+      expect(watch.refusal).toBeUndefined();
+      expect(watch.isAlive('sup-1')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
