@@ -114,7 +114,7 @@ describe('Responses request faults', () => {
     ['a number for a part\'s text', { input: [{ role: 'user', content: [{ type: 'input_text', text: 5 }] }] }, 'input[0].content[0].text', 'invalid_type', "Invalid type for 'input[0].content[0].text': expected a string, but got an integer instead."],
     ['a function call without arguments', { input: [{ type: 'function_call', call_id: 'c', name: 'f' }] }, 'input[0].arguments', 'missing_required_parameter', "Missing required parameter: 'input[0].arguments'."],
   ])('%s: 400 with OpenAI\'s code and wording', (_what, fields, param, code, message) => {
-    const body: Record<string, unknown> = { model: 'claude-sonnet', input: 'Hi', ...fields };
+    const body: Record<string, unknown> = Object.assign({ model: 'claude-sonnet', input: 'Hi' }, fields);
     for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
     expect(refusal(parseResponsesRequest, body)).toEqual({ status: 400, body: { error: { message, type: 'invalid_request_error', param, code } } });
   });
