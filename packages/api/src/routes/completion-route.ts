@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { collectAnswer } from '@llm-gateway/shared';
-import { GatewayError, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
+import { GatewayError, toGatewayError, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
 import type { AppDependencies, GatewayEnv } from '../app-context.ts';
 import type { CompletionIdentity } from '../sse/openai-format.ts';
 import { streamCompletion } from '../sse/stream-completion.ts';
@@ -32,6 +32,7 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
         dialect: dialect.name,
         requestId,
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+        ...(outcome.errorMessage ? { errorMessage: outcome.errorMessage } : {}),
       });
     });
     recorder.dialect = dialect.name;
@@ -40,7 +41,8 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
     try {
       return await handle(c, deps, dialect, recorder);
     } catch (error) {
-      recorder.finish({ status: error instanceof GatewayError ? error.status : 500, errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
+      const failure = toGatewayError(error);
+      recorder.finish({ status: failure.status, errorCode: failure.code, errorMessage: failure.message });
       throw inDialect(error, dialect);
     }
   };

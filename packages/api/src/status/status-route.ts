@@ -1,6 +1,20 @@
 import type { Context } from 'hono';
+import { tableBackends, type Config } from '@llm-gateway/shared';
 import type { AppDependencies, GatewayEnv } from '../app-context.ts';
+import { GATEWAY_VERSION, PROCESS_STARTED_AT } from './gateway-version.ts';
 import { STATUS_PAGE } from './status-page.ts';
+
+/** The backends that run on a pool of warm sessions (the others call an upstream directly). */
+const POOLED_BACKENDS: ReadonlySet<string> = new Set(['cli', 'mock']);
+
+/** What the supervisor in this process hosts (role `all` without Redis), from the configuration. */
+function embeddedSupervisor(config: Config) {
+  const backends = tableBackends(config.modelTable, config.backend);
+  return {
+    backends,
+    pool: backends.filter((name) => POOLED_BACKENDS.has(name)).map((backend) => ({ backend, size: config.poolSize, maxOverflow: config.maxOverflow })),
+  };
+}
 
 /** `GET /status`: everything the status page shows, as JSON. */
 export function statusJson(deps: AppDependencies) {
@@ -11,6 +25,10 @@ export function statusJson(deps: AppDependencies) {
       deps.dispatcher.queueDepth().catch(() => null),
     ]);
     return c.json({
+      // This API process: the page shows its version and uptime.
+      version: GATEWAY_VERSION,
+      startedAt: PROCESS_STARTED_AT,
+      embedded: health.mode === 'in-process' ? embeddedSupervisor(deps.config) : null,
       backend: deps.config.backend,
       mode: health.mode,
       ok: health.ok && !deps.lifecycle.draining,
