@@ -131,7 +131,7 @@ function render(s) {
   $('supervisors').textContent = Array.isArray(s.supervisors) ? s.supervisors.length : s.supervisors;
   fill('supervisor-table', supervisorRows(s), 'no supervisor');
   fill('sessions', s.sessions.map((x) => row(
-    [x.id, x.status, x.supervisor, x.backend, x.pid, x.model, x.requests, stamp(x.started_at), since(x.last_used_at), x.error],
+    [x.id, x.status + (x.overflow ? ' · overflow' : ''), x.supervisor, x.backend, x.pid, x.model, x.requests, stamp(x.started_at), since(x.last_used_at), x.error],
     [null, 'status ' + x.status, null, null, null, null, 'n'])), 'no sessions');
   fill('server-errors', errorRows(a.serverErrors, 'bad'), 'none');
   fill('client-errors', errorRows(a.clientErrors, 'client'), 'none');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SessionInfo } from '@llm-gateway/shared';
 import type { Gateway } from '../../src/gateway.ts';
 import { startServer, type RunningServer } from '@llm-gateway/shared';
@@ -35,10 +35,15 @@ describe('the status page in a real browser', () => {
     gateway = await inProcessGateway({ LLM_POOL_SIZE: '3', LLM_MAX_OVERFLOW: '1' });
     server = await startServer(gateway.app, { port: 0, host: '127.0.0.1' });
     browser = await launch();
+    // The warm pool first, so the answer is a warm session's (and the page shows it used).
+    const ready = async () => ((await (await fetch(`${server.url}/sessions`)).json()) as { sessions: SessionInfo[] }).sessions.filter((x) => x.status === 'ready').length;
+    await vi.waitFor(async () => expect(await ready()).toBe(3), { timeout: 10_000, interval: 50 });
     await post(server.url, say('warm up'));
     await post(server.url, say('[mock:error=upstream_error]'));
     await post(server.url, { messages: 'not a list' });
     await post(server.url, { ...say('hi'), model: 'gpt-17' });
+    // After the failure (whose session is recycled), one more answer: a session shown used.
+    await post(server.url, say('and another'));
   });
   afterAll(async () => {
     await browser?.close();
@@ -64,9 +69,10 @@ describe('the status page in a real browser', () => {
     expect(supervisor!.slice(3, 5)).toEqual(['mock', 'mock: 3 + 1']);
     expect(supervisor!.slice(5).reduce((sum, count) => sum + Number(count), 0)).toBe(3);
 
-    // Latency over the one answer, said so; the errors counted and listed apart, with their messages.
-    expect(await page.locator('#latency-detail').textContent()).toBe('over 1 answer');
-    expect(await page.locator('#rate-detail').textContent()).toBe('4 requests');
+    // Latency over the two answers, said so; the errors counted and listed apart, with their messages.
+    expect(await page.locator('#latency-detail').textContent()).toBe('over 2 answers');
+    expect(await page.locator('#rate-detail').textContent()).toBe('5 requests');
+    expect(sessions.some((cell) => cell[6] === '1' && /^\d{4}-\d{2}-\d{2} .* UTC.* \(\d+ s\)$/.test(cell[8]!))).toBe(true);
     expect(await page.locator('#server-count').textContent()).toBe('1');
     expect(await page.locator('#client-count').textContent()).toBe('2');
     const [serverError] = await cells(page, 'server-errors');
