@@ -17,6 +17,7 @@ export * from './contracts/normalize-anthropic-request.ts';
 export * from './errors/anthropic-error.ts';
 export * from './errors/error-codes.ts';
 export * from './errors/gateway-error.ts';
+export * from './errors/invalid-url.ts';
 export * from './ids.ts';
 export * from './log-throttle.ts';
 export * from './logger.ts';

@@ -21,3 +21,4 @@ export { CancelRegistry } from './queue/cancel-registry.ts';
 export { EventBatcher, type EventBatcherOptions } from './queue/event-batcher.ts';
 export { createJobProcessor, type JobProcessorOptions } from './queue/job-processor.ts';
 export { queueConcurrency, startQueueConsumer, type QueueConsumer, type QueueConsumerOptions } from './queue/queue-consumer.ts';
+export { GATEWAY_VERSION } from './version.ts';

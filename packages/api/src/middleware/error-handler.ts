@@ -1,6 +1,15 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { createThrottledLogger, GatewayError, quotePrefix, toAnthropicError, toGatewayError, type Logger } from '@llm-gateway/shared';
+import {
+  createThrottledLogger,
+  GatewayError,
+  invalidUrlError,
+  methodNotAllowedError,
+  quotePrefix,
+  toAnthropicError,
+  toGatewayError,
+  type Logger,
+} from '@llm-gateway/shared';
 import type { GatewayEnv } from '../app-context.ts';
 
 /** Whether a path belongs to the Anthropic Messages front end, whose errors have Anthropic's shape. */
@@ -52,16 +61,12 @@ function fromThrown(error: unknown): GatewayError {
   return toGatewayError(error);
 }
 
-export const notFoundHandler: NotFoundHandler<GatewayEnv> = (c) =>
-  renderError(c, new GatewayError('not_found', `Unknown request URL: ${quotePrefix(c.req.method)} ${quotePrefix(c.req.path, 256)}.`));
+export const notFoundHandler: NotFoundHandler<GatewayEnv> = (c) => renderError(c, invalidUrlError(c.req.method, c.req.path));
 
-/** For a known path asked with a method it does not serve. */
+/** For a known path asked with a method it does not serve: 405 with `allow`, as HTTP has it. */
 export function methodNotAllowed(allowed: readonly string[]) {
   return (c: Context<GatewayEnv>): Response => {
     c.header('allow', allowed.join(', '));
-    return renderError(
-      c,
-      new GatewayError('method_not_allowed', `Method ${quotePrefix(c.req.method)} is not allowed on ${quotePrefix(c.req.path, 256)}; use ${allowed.join(' or ')}.`),
-    );
+    return renderError(c, methodNotAllowedError(c.req.method, c.req.path, allowed));
   };
 }

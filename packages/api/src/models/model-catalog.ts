@@ -1,7 +1,12 @@
 import { CLAUDE_MODELS } from '@llm-gateway/backends';
-import type { BackendName, Config } from '@llm-gateway/shared';
+import { GatewayError, quotePrefix, type BackendName, type Config } from '@llm-gateway/shared';
 
 /** Where a model's jobs go. Built once at start-up and shared by every request for the model. */
+/** 404 for a model the catalog does not have, worded as OpenAI words it (its `param` is null too). */
+export function modelNotFoundError(model: string): GatewayError {
+  return new GatewayError('model_not_found', `The model \`${quotePrefix(model)}\` does not exist or you do not have access to it.`);
+}
+
 export interface ModelRoute {
   /** The backend that takes the job first (`CompletionJob.backend`). */
   readonly backend: BackendName;

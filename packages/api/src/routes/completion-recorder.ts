@@ -7,6 +7,8 @@ export interface CompletionOutcome {
   usage?: Usage;
   sessionId?: string | null;
   errorCode?: string;
+  /** What the client was told; for the status page, not the log line (which has the code). */
+  errorMessage?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { collectAnswer } from '@llm-gateway/shared';
-import { GatewayError, quotePrefix, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
+import { GatewayError, toGatewayError, type CompletionJob, type JobEvent } from '@llm-gateway/shared';
 import type { AppDependencies, GatewayEnv } from '../app-context.ts';
 import type { CompletionIdentity } from '../sse/openai-format.ts';
 import { streamCompletion } from '../sse/stream-completion.ts';
@@ -11,7 +11,7 @@ import { readBody } from '../middleware/read-body.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.ts';
 import { serveCached } from '../tenants/serve-cached.ts';
 import { CACHE_HEADER } from '../tenants/cache-policy.ts';
-import type { ModelRoute } from '../models/model-catalog.ts';
+import { modelNotFoundError, type ModelRoute } from '../models/model-catalog.ts';
 
 /**
  * A completion endpoint in `dialect`: validate, hand the job to the dispatcher, answer in the
@@ -32,6 +32,7 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
         dialect: dialect.name,
         requestId,
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+        ...(outcome.errorMessage ? { errorMessage: outcome.errorMessage } : {}),
       });
     });
     recorder.dialect = dialect.name;
@@ -40,7 +41,8 @@ export function completionRoute<Parsed extends ParsedCompletion>(deps: AppDepend
     try {
       return await handle(c, deps, dialect, recorder);
     } catch (error) {
-      recorder.finish({ status: error instanceof GatewayError ? error.status : 500, errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
+      const failure = toGatewayError(error);
+      recorder.finish({ status: failure.status, errorCode: failure.code, errorMessage: failure.message });
       throw inDialect(error, dialect);
     }
   };
@@ -62,7 +64,7 @@ export async function admitBody(c: Context<GatewayEnv>, deps: AppDependencies): 
 /** The backends serving `model`. @throws GatewayError 404 `model_not_found`. */
 export function routeOf(deps: AppDependencies, model: string): ModelRoute {
   const route = deps.catalog.route(model);
-  if (!route) throw new GatewayError('model_not_found', `The model '${quotePrefix(model)}' does not exist or is not served here.`, { param: 'model' });
+  if (!route) throw modelNotFoundError(model);
   return route;
 }
 
@@ -145,12 +147,12 @@ async function readJson(c: Context<GatewayEnv>, maxBytes: number): Promise<unkno
   } catch {
     throw new GatewayError(
       'invalid_json',
-      'We could not parse the JSON body of your request. The body must be a JSON object.',
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The gateway expects a JSON payload, but what was sent was not valid JSON.)",
     );
   }
   // Recursive code further on (JSON.stringify, structured clone) overflows the stack on deep nesting.
   if (nestedDeeperThan(value)) {
-    throw new GatewayError('invalid_json', `The JSON body of your request is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+    throw new GatewayError('invalid_value', `The JSON body of your request is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   }
   return value;
 }

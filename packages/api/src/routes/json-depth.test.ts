@@ -33,7 +33,7 @@ describe('a deeply nested request body', () => {
       for (const body of bodies) {
         const response = await gateway.app.request('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         expect(response.status).toBe(400);
-        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_value');
       }
     } finally {
       await gateway.close();

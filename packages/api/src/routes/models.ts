@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
-import { GatewayError, quotePrefix } from '@llm-gateway/shared';
 import type { AppDependencies, GatewayEnv } from '../app-context.ts';
-import type { ModelEntry } from '../models/model-catalog.ts';
+import { modelNotFoundError, type ModelEntry } from '../models/model-catalog.ts';
 
 // Fixed, so the list is the same on every replica and every call.
 const CREATED = 1_704_067_200;
@@ -20,7 +19,7 @@ export function retrieveModel(deps: AppDependencies) {
   return (c: Context<GatewayEnv>) => {
     const id = c.req.param('model') ?? '';
     const entry = deps.catalog.list().find((model) => model.id === id);
-    if (!entry) throw new GatewayError('model_not_found', `The model '${quotePrefix(id)}' does not exist or is not served here.`, { param: 'model' });
+    if (!entry) throw modelNotFoundError(id);
     return c.json(modelObject(entry));
   };
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppDependencies, GatewayEnv } from '../app-context.ts';
 import { backendLabel, servedBackends } from '../routes/operations.ts';
+import { GATEWAY_VERSION, PROCESS_STARTED_AT } from './gateway-version.ts';
 import { STATUS_PAGE } from './status-page.ts';
 
 /** `GET /status`: everything the status page shows, as JSON. */
@@ -16,6 +17,9 @@ export function statusJson(deps: AppDependencies) {
       // What the live supervisors serve, not this process's LLM_BACKEND.
       backend: backendLabel(backends),
       backends,
+      // This API process: the page shows its version and uptime.
+      version: GATEWAY_VERSION,
+      startedAt: PROCESS_STARTED_AT,
       mode: health.mode,
       ok: health.ok && !deps.lifecycle.draining,
       draining: deps.lifecycle.draining,

@@ -46,6 +46,8 @@ export function rateLimitError(tenant: string, limits: RateLimits, decision: Rat
       : `requests per min (RPM): Limit ${limits.rpm}, Remaining ${decision.remainingRequests}`;
   return new GatewayError('rate_limit_exceeded', `Rate limit reached for tenant '${tenant}' on ${what}. Please try again in ${seconds}s.`, {
     retryAfter: decision.retryAfterMs / 1000,
+    // OpenAI's type says which budget ran out.
+    type: decision.exceeded === 'tokens' ? 'tokens' : 'requests',
   });
 }
 
@@ -54,6 +56,6 @@ export function tooLargeForLimitError(tenant: string, limits: RateLimits, tokens
   return new GatewayError(
     'rate_limit_exceeded',
     `Request too large for tenant '${tenant}' on tokens per min (TPM): Limit ${limits.tpm}, Requested ${tokens}. Send a shorter prompt.`,
-    { retryAfter: 60 },
+    { retryAfter: 60, type: 'tokens' },
   );
 }

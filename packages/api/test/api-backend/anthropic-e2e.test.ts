@@ -19,7 +19,7 @@ describe('openai client → gateway (api backend) → fake Anthropic', () => {
       LLM_REQUEST_TIMEOUT: '1',
       ANTHROPIC_API_KEY: 'sk-ant-e2e-secret',
       ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_MODEL_ALIASES: 'claude-sonnet=claude-sonnet-4-5',
+      ANTHROPIC_MODEL_ALIASES: 'claude-sonnet=claude-sonnet-4-6',
     });
     client = served.client;
   });
@@ -51,7 +51,7 @@ describe('openai client → gateway (api backend) → fake Anthropic', () => {
     });
     expect(completion.usage!.total_tokens).toBe(completion.usage!.prompt_tokens + completion.usage!.completion_tokens);
     expect(fake.requests[0]!.body).toMatchObject({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       system: 'You are terse.',
       max_tokens: 256,
       stop_sequences: ['###'],

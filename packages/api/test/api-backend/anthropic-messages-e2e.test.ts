@@ -26,7 +26,7 @@ describe.each<[string, GatewayFactory]>([
       LLM_REQUEST_TIMEOUT: '2',
       ANTHROPIC_API_KEY: 'sk-ant-e2e-secret',
       ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_MODEL_ALIASES: 'claude-sonnet=claude-sonnet-4-5',
+      ANTHROPIC_MODEL_ALIASES: 'claude-sonnet=claude-sonnet-4-6',
     }, { factory });
     client = anthropicClient(served.url);
   });
@@ -56,7 +56,7 @@ describe.each<[string, GatewayFactory]>([
     expect(message.content).toEqual([{ type: 'text', text: 'echo: Compare' }]);
     expect(message.model).toBe('claude-sonnet');
     expect(fake.requests[0]!.body).toMatchObject({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 200,
       system: [{ type: 'text', text: 'You are terse.' }],
       stop_sequences: ['###'],

@@ -153,19 +153,33 @@ export function defineContractSuite(name: string, factory: GatewayFactory): void
       await expectError(await post(hanging), 504, 'timeout');
     });
 
+    // The whole body, as OpenAI words each of these.
     it.each([
-      [{ ...hello, n: 2 }, 400, 'unsupported_value', 'n'],
-      [{ ...hello, temperature: 2.5 }, 400, 'invalid_value', 'temperature'],
-      [{ ...hello, messages: [{ role: 'user' }] }, 400, 'invalid_value', 'messages[0].content'],
-      [{ ...hello, messages: 'hi' }, 400, 'invalid_value', 'messages'],
-      [{ ...hello, model: 'gpt-17' }, 404, 'model_not_found', 'model'],
-      [[1, 2, 3], 400, 'invalid_value', null],
-    ])('rejects %j with %i', async (body, status, code, param) => {
-      await expectError(await post(body), status, code, param);
+      [{ ...hello, n: 2 }, 400, 'unsupported_value', 'n', "Unsupported value: 'n' does not support 2 with this gateway. Supported values are: 1."],
+      [{ ...hello, temperature: 2.5 }, 400, 'decimal_above_max_value', 'temperature', "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 2.5 instead."],
+      [{ ...hello, messages: [{ role: 'user' }] }, 400, 'missing_required_parameter', 'messages[0].content', "Missing required parameter: 'messages[0].content'."],
+      [{ model: 'claude-sonnet' }, 400, 'missing_required_parameter', 'messages', "Missing required parameter: 'messages'."],
+      [{ ...hello, messages: 'hi' }, 400, 'invalid_type', 'messages', "Invalid type for 'messages': expected an array of objects, but got a string instead."],
+      [{ ...hello, model: 'gpt-17' }, 404, 'model_not_found', null, 'The model `gpt-17` does not exist or you do not have access to it.'],
+      [[1, 2, 3], 400, 'invalid_value', null, 'The request body must be a JSON object.'],
+    ])('rejects %j with %i', async (body, status, code, param, message) => {
+      const response = await post(body);
+      expect(response.status).toBe(status);
+      expect(await response.json()).toEqual({ error: { message, type: 'invalid_request_error', param, code } });
     });
 
-    it('rejects malformed JSON with 400', async () => {
-      await expectError(await post('{"model": '), 400, 'invalid_json');
+    it('rejects malformed JSON with 400, as OpenAI does (no code)', async () => {
+      const response = await post('{"model": ');
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          message:
+            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The gateway expects a JSON payload, but what was sent was not valid JSON.)",
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      });
     });
 
     it('rejects a body over LLM_MAX_BODY_BYTES with 413', async () => {
@@ -173,12 +187,17 @@ export function defineContractSuite(name: string, factory: GatewayFactory): void
       await expectError(await post(huge), 413, 'request_too_large');
     });
 
-    it('answers unknown routes with 404 and wrong methods with 405', async () => {
-      await expectError(await gateway.app.request('/v1/nothing'), 404, 'not_found');
+    it('answers unknown routes with 404 and wrong methods with 405, in the words OpenAI uses', async () => {
+      const unknown = await gateway.app.request('/v1/nothing', { method: 'POST' });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual({ error: { message: 'Invalid URL (POST /v1/nothing)', type: 'invalid_request_error', param: null, code: null } });
       const wrongMethod = await gateway.app.request('/v1/chat/completions');
-      await expectError(wrongMethod, 405, 'method_not_allowed');
+      expect(wrongMethod.status).toBe(405);
       expect(wrongMethod.headers.get('allow')).toBe('POST');
-      await expectError(await gateway.app.request('/v1/models', { method: 'POST' }), 405, 'method_not_allowed');
+      expect(await wrongMethod.json()).toEqual({
+        error: { message: 'Invalid URL (GET /v1/chat/completions): this path takes POST.', type: 'invalid_request_error', param: null, code: null },
+      });
+      expect((await gateway.app.request('/v1/models', { method: 'POST' })).status).toBe(405);
     });
 
     it('lists the served models and finds one', async () => {
@@ -187,7 +206,7 @@ export function defineContractSuite(name: string, factory: GatewayFactory): void
       expect(body.object).toBe('list');
       expect(body.data.map((model) => model.id)).toEqual(expect.arrayContaining(['claude-sonnet', 'claude-haiku', 'claude-opus']));
       expect(((await (await gateway.app.request('/v1/models/claude-opus')).json()) as { id: string }).id).toBe('claude-opus');
-      await expectError(await gateway.app.request('/v1/models/nope'), 404, 'model_not_found', 'model');
+      await expectError(await gateway.app.request('/v1/models/nope'), 404, 'model_not_found');
     });
 
     it('reports health with the backend and a pool summary', async () => {

@@ -131,15 +131,23 @@ export function defineMessagesContractSuite(name: string, factory: GatewayFactor
       await expectError(await post(say('[mock:hang]')), 504, 'timeout_error');
     });
 
+    // The whole body, in Anthropic's wording for each fault.
     it.each([
-      [{ ...hello, max_tokens: undefined }, 400, 'invalid_request_error'],
-      [{ ...hello, messages: [] }, 400, 'invalid_request_error'],
-      [{ ...hello, messages: [{ role: 'user', content: [{ type: 'video' }] }] }, 400, 'invalid_request_error'],
-      [{ ...hello, temperature: 3 }, 400, 'invalid_request_error'],
-      [{ ...hello, model: 'gpt-17' }, 404, 'not_found_error'],
-      [[1, 2, 3], 400, 'invalid_request_error'],
-    ])('refuses %j with %i %s', async (body, status, type) => {
-      await expectError(await post(body), status, type);
+      [{ ...hello, max_tokens: undefined }, 400, 'invalid_request_error', 'max_tokens: Field required'],
+      [{ ...hello, messages: [] }, 400, 'invalid_request_error', 'messages: List should have at least 1 item after validation, not 0'],
+      [
+        { ...hello, messages: [{ role: 'user', content: [{ type: 'video' }] }] },
+        400,
+        'invalid_request_error',
+        "messages.0.content.0.type: Input should be 'text', 'image' or 'tool_result'",
+      ],
+      [{ ...hello, temperature: 3 }, 400, 'invalid_request_error', 'temperature: Input should be less than or equal to 1'],
+      [{ ...hello, model: 'gpt-17' }, 404, 'not_found_error', 'The model `gpt-17` does not exist or you do not have access to it.'],
+      [[1, 2, 3], 400, 'invalid_request_error', 'The request body must be a JSON object.'],
+    ])('refuses %j with %i %s: %s', async (body, status, type, message) => {
+      const response = await post(body);
+      expect(response.status).toBe(status);
+      expect(await response.json()).toEqual({ type: 'error', error: { type, message } });
     });
 
     it('refuses malformed JSON, a body over the limit, unknown paths and wrong methods in the same shape', async () => {

@@ -87,7 +87,7 @@ describe.each<[string, GatewayFactory]>([
       expect(outcome.status).toBe(504);
       expect(outcome.contentType).toContain('application/json');
       expect(JSON.parse(outcome.body)).toEqual({
-        error: { message: expect.any(String), type: 'timeout_error', param: null, code: 'timeout' },
+        error: { message: expect.any(String), type: 'server_error', param: null, code: 'timeout' },
       });
     }
   });

@@ -24,7 +24,7 @@ describe('failed authentications are throttled per client address', () => {
     const refused = await models('sk-guess-5', '198.51.100.7');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBe(12);
-    expect(openAIErrorSchema.parse(await refused.json()).error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
+    expect(openAIErrorSchema.parse(await refused.json()).error).toMatchObject({ code: 'rate_limit_exceeded', type: 'requests' });
     // A missing key and the admin endpoints count as well.
     expect((await models(undefined, '198.51.100.7')).status).toBe(429);
     expect((await gateway.app.request('/sessions', {}, from('198.51.100.7'))).status).toBe(429);

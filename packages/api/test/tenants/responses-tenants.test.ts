@@ -79,7 +79,7 @@ describe('tenants on the Responses API (embedded, in memory)', () => {
     expect(metricValue(metrics, 'llm_requests_total', { status: '429', dialect: 'responses' })).toBe(1);
     expect(metricValue(metrics, 'llm_tenant_requests_total', { tenant: 'beta', status: '429' })).toBe(1);
     const status = (await (await gateway.app.request('/status', { headers: bearer(KEYS.admin) })).json()) as Record<string, unknown>;
-    const errors = (status as { activity: { recentErrors: Array<Record<string, unknown>> } }).activity.recentErrors;
+    const errors = (status as { activity: { clientErrors: Array<Record<string, unknown>> } }).activity.clientErrors;
     expect(errors).toContainEqual(expect.objectContaining({ status: 429, dialect: 'responses', errorCode: 'rate_limit_exceeded' }));
   });
 });

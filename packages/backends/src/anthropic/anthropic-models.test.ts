@@ -3,8 +3,8 @@ import { anthropicModelTable, parseModelAliases, resolveAnthropicModel } from '.
 
 describe('anthropic models', () => {
   it('resolves aliases, lets config override and extend them, and passes full ids through', () => {
-    const table = anthropicModelTable(parseModelAliases(' claude-sonnet = claude-sonnet-4-5 , fast=claude-haiku-4-5,'));
-    expect(resolveAnthropicModel('claude-sonnet', table)).toBe('claude-sonnet-4-5');
+    const table = anthropicModelTable(parseModelAliases(' claude-sonnet = claude-sonnet-4-6 , fast=claude-haiku-4-5,'));
+    expect(resolveAnthropicModel('claude-sonnet', table)).toBe('claude-sonnet-4-6');
     expect(resolveAnthropicModel('fast', table)).toBe('claude-haiku-4-5');
     expect(resolveAnthropicModel('claude-opus', table)).toBe('claude-opus-5-5');
     expect(resolveAnthropicModel('claude-3-5-haiku-20241022', table)).toBe('claude-3-5-haiku-20241022');

@@ -12,14 +12,14 @@ describe('how the fault cases judge an answer', () => {
   });
 
   it('a stream ending in an OpenAI error event is a clean error; garbage is broken', () => {
-    const error = `data: ${JSON.stringify({ error: { message: 'gone', type: 'api_error', code: 'job_interrupted' } })}\n\n`;
+    const error = `data: ${JSON.stringify({ error: { message: 'gone', type: 'server_error', code: 'job_interrupted' } })}\n\n`;
     expect(classifyStream(chunk({ content: 'Hi' }) + error)).toMatchObject({ kind: 'clean-error', code: 'job_interrupted', text: 'Hi' });
     expect(classifyStream('data: {not json\n\n').kind).toBe('broken');
   });
 
   it('a JSON body is ok with content, a clean error with an OpenAI error, else broken', () => {
     expect(classifyJson(200, JSON.stringify({ choices: [{ message: { content: 'Hi' } }] }))).toEqual({ kind: 'ok', text: 'Hi' });
-    expect(classifyJson(503, JSON.stringify({ error: { message: 'x', type: 'service_unavailable', code: 'backend_unavailable' } }))).toMatchObject({
+    expect(classifyJson(503, JSON.stringify({ error: { message: 'x', type: 'server_error', code: 'backend_unavailable' } }))).toMatchObject({
       kind: 'clean-error',
       code: 'backend_unavailable',
     });

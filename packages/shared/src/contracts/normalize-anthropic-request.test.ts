@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toAnthropicError } from '../errors/anthropic-error.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { parseCountTokensRequest, parseMessagesRequest } from './normalize-anthropic-request.ts';
 
@@ -66,17 +67,26 @@ describe('parseMessagesRequest', () => {
     expect(parseMessagesRequest({ ...base, messages, tool_choice: { type: 'auto' } }).request.toolChoice).toBe('auto');
   });
 
+  // Anthropic's own wording: `<path>: <what is wrong>`, the path dotted.
   it.each([
-    [{ model: 'claude-sonnet', messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens'],
-    [{ ...base, max_tokens: 0, messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens'],
-    [{ ...base, messages: [] }, 'messages'],
-    [{ ...base, messages: [{ role: 'user', content: [{ type: 'video' }] }] }, 'messages[0].content'],
-    [{ ...base, messages: [{ role: 'user', content: 'hi' }], temperature: 1.5 }, 'temperature'],
-    [{ ...base, messages: [{ role: 'user', content: 'hi' }], tool_choice: { type: 'sometimes' } }, 'tool_choice.type'],
-  ])('refuses %j naming %s', (body, param) => {
+    [{ model: 'claude-sonnet', messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens', 'max_tokens: Field required'],
+    [{ ...base, max_tokens: 0, messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens', 'max_tokens: Input should be greater than or equal to 1'],
+    [{ ...base, messages: [] }, 'messages', 'messages: List should have at least 1 item after validation, not 0'],
+    [{ ...base, messages: 'hi' }, 'messages', 'messages: Input should be a valid list'],
+    [{ ...base, messages: [{ role: 'tool', content: 'hi' }] }, 'messages[0].role', "messages.0.role: Input should be 'user', 'assistant' or 'system'"],
+    [
+      { ...base, messages: [{ role: 'user', content: [{ type: 'video' }] }] },
+      'messages[0].content[0].type',
+      "messages.0.content.0.type: Input should be 'text', 'image' or 'tool_result'",
+    ],
+    [{ ...base, messages: [{ role: 'user', content: 7 }] }, 'messages[0].content', 'messages.0.content: Input should be a valid string or a valid list'],
+    [{ ...base, messages: [{ role: 'user', content: 'hi' }], temperature: 1.5 }, 'temperature', 'temperature: Input should be less than or equal to 1'],
+    [{ ...base, messages: [{ role: 'user', content: 'hi' }], tool_choice: { type: 'sometimes' } }, 'tool_choice.type', "tool_choice.type: Input should be 'auto', 'any', 'none' or 'tool'"],
+  ])('refuses %j naming %s: %s', (body, param, message) => {
     const error = rejection(body);
     expect(error.status).toBe(400);
     expect(error.param).toBe(param);
+    expect(toAnthropicError(error)).toEqual({ status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message } } });
   });
 
   it('refuses images inside a tool_result rather than dropping them', () => {

@@ -9,7 +9,7 @@ import {
   type AnthropicMessage,
   type AnthropicMessagesRequest,
 } from './anthropic-request.ts';
-import { validationError } from './normalize-request.ts';
+import { anthropicValidationError } from './anthropic-fault-message.ts';
 
 /** A Messages request checked and normalized, plus what only the HTTP layer needs. */
 export interface ParsedMessagesRequest {
@@ -46,7 +46,7 @@ function check<T>(schema: z.ZodType<T>, body: unknown): T {
     throw new GatewayError('invalid_value', 'The request body must be a JSON object.');
   }
   const result = schema.safeParse(body);
-  if (!result.success) throw validationError(result.error);
+  if (!result.success) throw anthropicValidationError(result.error, body, schema);
   return result.data;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { formatParam, parseChatRequest } from './normalize-request.ts';
+import { parseChatRequest } from './normalize-request.ts';
+import { formatParam } from './openai-fault-message.ts';
 
 const user = { role: 'user', content: 'Hello!' };
 

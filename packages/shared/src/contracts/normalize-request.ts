@@ -1,11 +1,7 @@
-import type { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat, ToolChoice } from './chat-request.ts';
 import { openAIChatRequestSchema, type OpenAIChatRequest, type OpenAIMessage } from './openai-request.ts';
-import { QUOTE_CHARS, quotePrefix } from './string-caps.ts';
-
-/** The longest validation detail an error message carries: the messages never quote the value. */
-const MAX_DETAIL_CHARS = 200;
+import { openAIValidationError } from './openai-fault-message.ts';
 
 /** A request checked and normalized, plus what only the HTTP layer needs. */
 export interface ParsedChatRequest {
@@ -16,54 +12,23 @@ export interface ParsedChatRequest {
 
 /**
  * Checks an OpenAI request body and turns it into the backend-neutral {@link ChatRequest}.
- * @throws GatewayError `invalid_value` naming the first bad `param`.
+ * @throws GatewayError naming the first bad `param` with OpenAI's code and wording for the fault.
  */
 export function parseChatRequest(body: unknown): ParsedChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new GatewayError('invalid_value', 'The request body must be a JSON object.');
   }
   const result = openAIChatRequestSchema.safeParse(body);
-  if (!result.success) throw validationError(result.error);
+  if (!result.success) throw openAIValidationError(result.error, body, openAIChatRequestSchema);
   const wire = result.data;
   if (wire.n !== undefined && wire.n !== null && wire.n !== 1) {
-    throw new GatewayError('unsupported_value', `Only n=1 is supported, got n=${wire.n}.`, { param: 'n' });
+    throw new GatewayError('unsupported_value', `Unsupported value: 'n' does not support ${wire.n} with this gateway. Supported values are: 1.`, { param: 'n' });
   }
   return {
     request: normalizeChatRequest(wire),
     stream: wire.stream === true,
     includeUsage: wire.stream === true && wire.stream_options?.include_usage === true,
   };
-}
-
-/** The first issue of a failed schema check, as a 400 naming its `param` (never quoting the value). */
-export function validationError(error: z.ZodError): GatewayError {
-  const issue = error.issues[0];
-  let param = issue ? formatParam(issue.path) : null;
-  let detail = issue?.message ?? 'invalid request';
-  if (issue?.code === 'invalid_key') {
-    // The path ends with the bad key itself, which may be megabytes long: name the record instead.
-    param = formatParam(issue.path.slice(0, -1));
-    detail = `a key ${issue.issues[0]?.message ?? 'is invalid'}`;
-  }
-  detail = quotePrefix(detail, MAX_DETAIL_CHARS);
-  const message = param ? `Invalid value for '${param}': ${detail}` : `Invalid request: ${detail}`;
-  return new GatewayError('invalid_value', message, { param });
-}
-
-/**
- * `['messages', 0, 'content']` → `messages[0].content`, as OpenAI names params. A key the client
- * chose (a metadata key) is quoted only up to a short prefix.
- */
-export function formatParam(path: readonly PropertyKey[]): string | null {
-  let param = '';
-  for (const key of path) {
-    if (typeof key === 'number') param += `[${key}]`;
-    else {
-      const name = quotePrefix(String(key), QUOTE_CHARS);
-      param += param === '' ? name : `.${name}`;
-    }
-  }
-  return param === '' ? null : param;
 }
 
 function normalizeChatRequest(wire: OpenAIChatRequest): ChatRequest {

@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat, ToolChoice } from './chat-request.ts';
-import { formatParam, validationError } from './normalize-request.ts';
+import { formatParam, openAIValidationError } from './openai-fault-message.ts';
 import { responsesRequestSchema, type ResponsesInputItem, type ResponsesRequest } from './responses-request.ts';
 import { quotePrefix } from './string-caps.ts';
 
@@ -34,7 +34,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   }
   refuseUnsupported(body as Record<string, unknown>);
   const result = responsesRequestSchema.safeParse(body);
-  if (!result.success) throw validationError(result.error);
+  if (!result.success) throw openAIValidationError(result.error, body, responsesRequestSchema);
   const wire = result.data;
   const instructions: ChatMessage[] = wire.instructions ? [{ role: 'system', content: wire.instructions }] : [];
   const input: ChatMessage[] = [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MaxPropertiesParams } from './request-fault.ts';
 import { STRING_CAPS } from './string-caps.ts';
 
 /**
@@ -47,7 +48,10 @@ export const functionNameSchema = capped(STRING_CAPS.toolName).regex(/^[a-zA-Z0-
 /** Request `metadata`: OpenAI's caps on keys, values and pairs. */
 export const metadataSchema = z
   .record(capped(STRING_CAPS.metadataKey), capped(STRING_CAPS.metadataValue))
-  .refine((pairs) => Object.keys(pairs).length <= STRING_CAPS.metadataPairs, `must have at most ${STRING_CAPS.metadataPairs} pairs`);
+  .refine((pairs) => Object.keys(pairs).length <= STRING_CAPS.metadataPairs, {
+    message: `must have at most ${STRING_CAPS.metadataPairs} pairs`,
+    params: { maxProperties: STRING_CAPS.metadataPairs } satisfies MaxPropertiesParams,
+  });
 
 const functionTool = z.object({
   type: z.literal('function'),

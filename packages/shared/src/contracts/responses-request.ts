@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { takesStringToo } from './schema-shape.ts';
 import { capped, functionNameSchema, metadataSchema } from './openai-request.ts';
 import { STRING_CAPS } from './string-caps.ts';
 
@@ -24,9 +25,11 @@ const inputImage = z.object({
  * bad part is named (`input[0].content[1].image_url`) instead of the union as a whole.
  */
 function content<Part extends z.ZodType>(part: Part, textType: 'input_text' | 'output_text') {
-  return z.preprocess(
-    (value) => (typeof value === 'string' ? [{ type: textType, text: value }] : value),
-    z.array(part, { error: 'must be a string or an array of content parts' }),
+  return takesStringToo(
+    z.preprocess(
+      (value) => (typeof value === 'string' ? [{ type: textType, text: value }] : value),
+      z.array(part, { error: 'must be a string or an array of content parts' }),
+    ),
   );
 }
 
@@ -93,9 +96,11 @@ export const responsesRequestSchema = z.object({
   model: capped(STRING_CAPS.model).min(1),
   // A string is one user message. Read as such before the check, so that a bad item is named
   // (`input[2].call_id`) instead of the union as a whole (`input`).
-  input: z.preprocess(
-    (input) => (typeof input === 'string' ? [{ type: 'message', role: 'user', content: input }] : input),
-    z.array(responsesInputItemSchema, { error: 'must be a string or an array of input items' }).min(1),
+  input: takesStringToo(
+    z.preprocess(
+      (input) => (typeof input === 'string' ? [{ type: 'message', role: 'user', content: input }] : input),
+      z.array(responsesInputItemSchema, { error: 'must be a string or an array of input items' }).min(1),
+    ),
   ),
   instructions: z.string().nullish(),
   max_output_tokens: z.number().int().min(1).nullish(),

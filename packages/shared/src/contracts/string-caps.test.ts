@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { formatParam, parseChatRequest } from './normalize-request.ts';
+import { parseChatRequest } from './normalize-request.ts';
+import { formatParam } from './openai-fault-message.ts';
 import { quotePrefix, STRING_CAPS } from './string-caps.ts';
 
 const messages = [{ role: 'user', content: 'Hi' }];
@@ -38,13 +39,13 @@ describe('string caps', () => {
     expect(parsed.request.model).toHaveLength(STRING_CAPS.model);
   });
 
-  // Each case: the body's fields, and the param the 400 must name.
-  const cases: Array<[string, Record<string, unknown>, string]> = [
+  // Each case: the body's fields, the param the 400 must name, and its code if not OpenAI's for a long string.
+  const cases: Array<[string, Record<string, unknown>, string, string?]> = [
     ['model', { model: huge }, 'model'],
     ['user', { user: 'u'.repeat(STRING_CAPS.user + 1) }, 'user'],
     ['a metadata value', { metadata: { key: 'v'.repeat(513) } }, 'metadata.key'],
-    ['a metadata key', { metadata: { [huge]: 'v' } }, 'metadata'],
-    ['the metadata pairs', { metadata: Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, 'v'])) }, 'metadata'],
+    ['a metadata key', { metadata: { [huge]: 'v' } }, 'metadata', 'property_name_above_max_length'],
+    ['the metadata pairs', { metadata: Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, 'v'])) }, 'metadata', 'object_above_max_properties'],
     ['a tool name', { tools: [tool(huge)] }, 'tools[0].function.name'],
     ['a tool choice', { tool_choice: { type: 'function', function: { name: huge } } }, 'tool_choice.function.name'],
     ['a tool call id', { messages: [...messages, assistantCall(huge)] }, 'messages[1].tool_calls[0].id'],
@@ -54,10 +55,10 @@ describe('string caps', () => {
     ['a stop sequence', { stop: [huge] }, 'stop[0]'],
     ['a json_schema name', { response_format: { type: 'json_schema', json_schema: { name: huge } } }, 'response_format.json_schema.name'],
   ];
-  it.each(cases)('refuses %s over its cap with a 400 naming the param, quoting none of it', (_what, body, param) => {
+  it.each(cases)('refuses %s over its cap with a 400 naming the param, quoting none of it', (_what, body, param, code = 'string_above_max_length') => {
     const error = rejection(body);
     expect(error.status).toBe(400);
-    expect(error.code).toBe('invalid_value');
+    expect(error.code).toBe(code);
     expect(error.param).toBe(param);
     expect(JSON.stringify(error.toBody()).length).toBeLessThan(400);
   });

@@ -21,6 +21,24 @@ describe('GatewayError', () => {
     expect(forbidden.status).toBe(403);
   });
 
+  it("sends a null code where OpenAI does, and OpenAI's types", () => {
+    expect(new GatewayError('not_found', 'Invalid URL (GET /v1/nothing)').toBody().error).toEqual({
+      message: 'Invalid URL (GET /v1/nothing)',
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    });
+    expect(new GatewayError('invalid_api_key', 'no').toBody().error.type).toBe('invalid_request_error');
+    expect(new GatewayError('rate_limit_exceeded', 'slow').toBody().error.type).toBe('requests');
+    expect(new GatewayError('backend_unavailable', 'down').toBody().error.type).toBe('server_error');
+  });
+
+  it('keeps a type the error overrides across a JSON round trip', () => {
+    const tokens = new GatewayError('rate_limit_exceeded', 'TPM', { type: 'tokens' });
+    expect(GatewayError.fromJSON(JSON.parse(JSON.stringify(tokens))).toBody().error.type).toBe('tokens');
+    expect(GatewayError.fromJSON({ code: 'rate_limit_exceeded', message: 'x', type: 'bogus' as never }).type).toBe('requests');
+  });
+
   it('hides the message of unknown errors', () => {
     const error = toGatewayError(new Error('secret sk-ant-123 leaked'));
     expect(error.status).toBe(500);

@@ -1,4 +1,4 @@
-import { ERROR_CODES, isErrorCode, type ErrorCode } from './error-codes.ts';
+import { ERROR_CODES, isErrorCode, openAICodeOf, type ErrorCode, type OpenAIErrorType } from './error-codes.ts';
 
 /** The OpenAI error body: `{"error":{"message","type","param","code"}}`. */
 export interface OpenAIErrorBody {
@@ -14,20 +14,26 @@ export interface SerializedGatewayError {
   status?: number;
   /** Seconds a client should wait before retrying (429 / 503). */
   retryAfter?: number;
+  /** Overrides the table's OpenAI `type`: `tokens` for a rate limit on tokens. */
+  type?: OpenAIErrorType;
 }
 
 export interface GatewayErrorOptions {
   param?: string | null;
   status?: number;
   retryAfter?: number;
+  /** @defaultValue the table's type for the code */
+  type?: OpenAIErrorType;
   cause?: unknown;
 }
+
+const OPENAI_TYPES: ReadonlySet<unknown> = new Set<OpenAIErrorType>(['invalid_request_error', 'requests', 'tokens', 'server_error']);
 
 /** The one error type of the gateway. Rendered to clients in exactly one place. */
 export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  readonly type: string;
+  readonly type: OpenAIErrorType;
   readonly param: string | null;
   readonly retryable: boolean;
   readonly retryAfter: number | undefined;
@@ -40,7 +46,7 @@ export class GatewayError extends Error {
     const entry = ERROR_CODES[code];
     this.code = code;
     this.status = options.status ?? entry.status;
-    this.type = entry.type;
+    this.type = options.type ?? entry.type;
     this.param = options.param ?? null;
     this.retryable = entry.retryable;
     this.retryAfter = options.retryAfter;
@@ -48,7 +54,7 @@ export class GatewayError extends Error {
 
   /** The body a client receives. */
   toBody(): OpenAIErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return { error: { message: this.message, type: this.type, param: this.param, code: openAICodeOf(this.code) } };
   }
 
   toJSON(): SerializedGatewayError {
@@ -56,6 +62,7 @@ export class GatewayError extends Error {
     if (this.param !== null) json.param = this.param;
     if (this.status !== ERROR_CODES[this.code].status) json.status = this.status;
     if (this.retryAfter !== undefined) json.retryAfter = this.retryAfter;
+    if (this.type !== ERROR_CODES[this.code].type) json.type = this.type;
     return json;
   }
 
@@ -65,6 +72,7 @@ export class GatewayError extends Error {
       param: json.param ?? null,
       ...(json.status === undefined ? {} : { status: json.status }),
       ...(json.retryAfter === undefined ? {} : { retryAfter: json.retryAfter }),
+      ...(json.type !== undefined && OPENAI_TYPES.has(json.type) ? { type: json.type } : {}),
     });
   }
 }
@@ -75,7 +83,7 @@ export class GatewayError extends Error {
  */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
-  return new GatewayError('internal_error', 'The server had an error while processing your request.', {
+  return new GatewayError('internal_error', 'The server had an error while processing your request. Sorry about that!', {
     cause: error,
   });
 }

@@ -70,4 +70,19 @@ describe("the supervisor's /metrics access", () => {
       for (const word of ['acme', 'globex', ...Object.values(KEYS)]) expect(body, path).not.toContain(word);
     }
   });
+
+  it("answers / and other unknown paths as the API answers an unknown route, and a wrong method with 405", async () => {
+    const app = statusApp({});
+    for (const [method, path] of [['GET', '/'], ['POST', '/v1/chat/completions']] as const) {
+      const response = await app.request(path, { method });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: null, code: null } });
+    }
+    const wrongMethod = await app.request('/health', { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    expect(await wrongMethod.json()).toEqual({
+      error: { message: 'Invalid URL (DELETE /health): this path takes GET.', type: 'invalid_request_error', param: null, code: null },
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { GatewayMetrics, KeyRing } from '@llm-gateway/shared';
+import { invalidUrlError, methodNotAllowedError, type GatewayMetrics, type KeyRing } from '@llm-gateway/shared';
 import { requireOperatorKey } from './operator-guard.ts';
 import { refuseBody } from './refuse-body.ts';
 import type { QueueConsumer } from '../queue/queue-consumer.ts';
@@ -17,11 +17,13 @@ export interface StatusAppOptions {
 
 /**
  * The supervisor process's own probes: `/health` (pool and Redis; 503 when no job could run
- * here), `/livez`, `/readyz`, `/metrics` and its local `/sessions`.
+ * here), `/livez`, `/readyz`, `/metrics` and its local `/sessions`. Any other path (`/`
+ * included) gets the API's answer to an unknown route: 404, `Invalid URL (GET /)`.
  */
 export function createStatusApp(options: StatusAppOptions): Hono {
   const { supervisor, consumer, metrics, keys, stopping } = options;
   const app = new Hono();
+  app.notFound((c) => c.json(invalidUrlError(c.req.method, c.req.path).toBody(), 404));
   app.use('*', refuseBody());
   app.get('/health', (c) => {
     const health = supervisor.health();
@@ -52,5 +54,11 @@ export function createStatusApp(options: StatusAppOptions): Hono {
     c.header('content-type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });
+  for (const path of ['/health', '/livez', '/readyz', '/sessions', '/metrics']) {
+    app.all(path, (c) => {
+      c.header('allow', 'GET');
+      return c.json(methodNotAllowedError(c.req.method, c.req.path, ['GET']).toBody(), 405);
+    });
+  }
   return app;
 }

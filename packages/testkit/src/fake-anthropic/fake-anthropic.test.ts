@@ -3,7 +3,7 @@ import { chunkText } from './anthropic-events.ts';
 import { startFakeAnthropic, type FakeAnthropic } from './fake-anthropic.ts';
 import { parseSseEvents as parseSse, readAnthropicFixture } from './fixtures.ts';
 
-const base = { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hello there' }] };
+const base = { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'hello there' }] };
 
 /** Every key path of a JSON value, array items merged: the shape without the values. */
 function keyPaths(value: unknown, prefix = ''): string[] {
@@ -36,7 +36,7 @@ describe('startFakeAnthropic', () => {
     expect(message).toMatchObject({
       type: 'message',
       role: 'assistant',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       content: [{ type: 'text', text: 'echo: hello there' }],
       stop_reason: 'end_turn',
       stop_sequence: null,
