@@ -3,7 +3,7 @@ import { createLatencyModel } from './latency-model.ts';
 
 const countTokens = (text: string) => text.length;
 const mark = { type: 'ephemeral' };
-const prompt = (body: string) => ({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: [{ type: 'text', text: body, cache_control: mark }] }] });
+const prompt = (body: string) => ({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: [{ type: 'text', text: body, cache_control: mark }] }] });
 
 describe('createLatencyModel', () => {
   it('charges the fixed latency plus every uncached token on a first request', () => {

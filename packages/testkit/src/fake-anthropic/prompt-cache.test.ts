@@ -9,11 +9,11 @@ const history = 'h'.repeat(3000);
 
 /** Shaped like the CLI's requests: system blocks, the prompt, then a turn that ends in a tool call. */
 function firstRequest() {
-  return { model: 'claude-sonnet-4-5', system: [text('preamble', true)], messages: [{ role: 'user', content: [text(history, true)] }] };
+  return { model: 'claude-sonnet-4-6', system: [text('preamble', true)], messages: [{ role: 'user', content: [text(history, true)] }] };
 }
 function followUp(result: string) {
   return {
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     system: [text('preamble', true)],
     messages: [
       // The CLI sends the earlier prompt as a string the second time: the same block to the cache.
