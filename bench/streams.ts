@@ -157,10 +157,13 @@ export async function benchStreams(options: StreamsBenchOptions = {}): Promise<B
   }
 }
 
-/** The round with the median CPU per chunk. */
+/** The round with the median CPU per chunk, with the failures of every round (none hidden). */
 function median(results: Figures[]): Figures {
   const sorted = [...results].sort((a, b) => a.cpuMicrosPerChunk - b.cpuMicrosPerChunk);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const reasons: Record<string, number> = {};
+  for (const result of results) for (const [reason, count] of Object.entries(result.reasons)) reasons[reason] = (reasons[reason] ?? 0) + count;
+  const failures = results.reduce((sum, result) => sum + result.failures, 0);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, failures, reasons };
 }
 
 function report(figures: Figures[], rounds: number, quick: boolean): BenchSection {
@@ -193,7 +196,7 @@ function report(figures: Figures[], rounds: number, quick: boolean): BenchSectio
   const markdown = [
     table(['load', 'path', 'CPU µs/chunk', '× relay', 'RSS KiB/stream', 'added first byte p50 / p99 ms', 'added inter-chunk p50 / p99 ms', 'failures'], rows),
     '',
-    `Each stream: 40 text deltas from bench/servers/paced-anthropic.mjs, the first at once, then one per interval; starts spread over min(streams, 2,000) ms; a new connection per stream. CPU: user + system of every server process of the path (split: API, supervisor and redis-server) over the load, per content chunk the client received. RSS per stream: the path's RSS with every stream open minus before, over the streams. Added first byte: request sent to first content chunk (the upstream sends its first delta at once); added inter-chunk: gap between content chunks minus the upstream's interval. The load generator runs in its own process. ${rounds} round(s) per load taking turns across paths, the median round shown${quick ? ' (quick mode)' : ''}.`,
+    `Each stream: 40 text deltas from bench/servers/paced-anthropic.mjs, the first at once, then one per interval; starts spread over min(streams, 2,000) ms; a new connection per stream. CPU: user + system of every server process of the path (split: API, supervisor and redis-server) over the load, per content chunk the client received. RSS per stream: the path's RSS with every stream open minus before, over the streams. Added first byte: request sent to first content chunk (the upstream sends its first delta at once); added inter-chunk: gap between content chunks minus the upstream's interval. The load generator runs in its own process. ${rounds} round(s) per load taking turns across paths, the median round shown (failures: all rounds together)${quick ? ' (quick mode)' : ''}.`,
   ].join('\n');
   return { title: 'Streaming at scale: paced streams through the gateway, Portkey and a plain relay', markdown, headlines };
 }
