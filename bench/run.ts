@@ -19,6 +19,7 @@ const SECTIONS: SectionModule[] = [
   { name: 'split', file: 'split.ts', exportName: 'benchSplit' },
   { name: 'reply-path', file: 'reply-path.ts', exportName: 'benchReplyPath' },
   { name: 'api', file: 'api-backend.ts', exportName: 'benchApiBackend' },
+  { name: 'streams', file: 'streams.ts', exportName: 'benchStreams' },
   { name: 'cli', file: 'cli.ts', exportName: 'benchCli' },
   // `pnpm bench -- cli` runs both: the warm pool, then a tool round trip.
   { name: 'cli', file: 'cli-tools.ts', exportName: 'benchCliTools' },

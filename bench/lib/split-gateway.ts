@@ -17,7 +17,7 @@ export interface SplitGateway {
  * Starts the split mode with `env` for both roles (the API role with `LLM_ROLE=api`) and resolves
  * once the API sees the supervisor alive (and, for a pooled backend, a ready session).
  */
-export async function startSplitGateway(env: Record<string, string>, timeoutMs = 30_000): Promise<SplitGateway> {
+export async function startSplitGateway(env: Record<string, string>, timeoutMs = 30_000, options: { supervisorFromBuild?: boolean } = {}): Promise<SplitGateway> {
   const redis = await startRedisServer();
   const stops: Array<() => Promise<void>> = [() => redis.stop()];
   const stop = async () => {
@@ -27,7 +27,7 @@ export async function startSplitGateway(env: Record<string, string>, timeoutMs =
     const roleEnv = { ...env, REDIS_URL: redis.url, REDIS_PREFIX: 'bench' };
     const api = await startBenchProcess('bench/servers/embedded.mjs', { ...roleEnv, LLM_ROLE: 'api' });
     stops.push(api.stop);
-    const supervisor = spawnSupervisor({ ...roleEnv, PORT: String(await freePort()) });
+    const supervisor = spawnSupervisor({ ...roleEnv, PORT: String(await freePort()) }, options.supervisorFromBuild ?? false);
     stops.push(() => stopChild(supervisor));
     await waitForSupervisor(api.url, supervisor, env.LLM_BACKEND === 'mock' || env.LLM_BACKEND === 'cli', timeoutMs);
     return { url: api.url, pids: [api.child.pid!, supervisor.pid!, redis.pid!], stop };
@@ -37,8 +37,10 @@ export async function startSplitGateway(env: Record<string, string>, timeoutMs =
   }
 }
 
-function spawnSupervisor(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'packages/supervisor/src/main.ts'], {
+/** On the sources under tsx, or (`fromBuild`) on packages/supervisor/dist with plain node, as production runs it. */
+function spawnSupervisor(env: Record<string, string>, fromBuild: boolean): ChildProcess {
+  const args = fromBuild ? ['packages/supervisor/dist/main.js'] : ['--conditions=development', '--import', 'tsx', 'packages/supervisor/src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -62,6 +62,8 @@ const environmentSchema = z.object({
   LLM_CONTEXT_WINDOWS: optionalText,
   LLM_TOKENIZER_THREADS: int(0).max(64).default(2),
   LLM_SHUTDOWN_GRACE: seconds.default(25),
+  LLM_DIRECT_CONCURRENCY: int(1).default(4096),
+  LLM_DIRECT_DISPATCH: z.enum(['local', 'supervisor']).default('local'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   REDIS_PREFIX: z.string().min(1).default('llmgw'),
   ANTHROPIC_API_KEY: optionalText,
@@ -160,6 +162,21 @@ export interface Config {
   /** Worker threads that count the tokens of large prompts off the event loop; 0 counts inline. */
   tokenizerThreads: number;
   shutdownGraceMs: number;
+  /**
+   * `LLM_DIRECT_CONCURRENCY`: upstream streams of the direct backends (api, openai) one process
+   * runs at once: a supervisor takes that many such jobs from the queue, an API replica running
+   * them itself (`LLM_DIRECT_DISPATCH=local`) refuses more with 429 `queue_full`. An open stream
+   * costs a few KiB (`pnpm bench -- streams`), so the bound is memory's, not a session count.
+   */
+  directConcurrency: number;
+  /**
+   * `LLM_DIRECT_DISPATCH`, split mode only: `local` runs a direct backend's jobs in the API replica
+   * that received them (no Redis hop; supervisors keep the pooled backends, and a job whose direct
+   * backends fail before output falls back to a pooled one through them); `supervisor` sends every
+   * job through Redis, for operators who want upstream keys on supervisors only. A replica without
+   * a direct backend's key sends that backend's jobs to the supervisors either way.
+   */
+  directDispatch: 'local' | 'supervisor';
   redisUrl: string | undefined;
   redisPrefix: string;
   anthropicApiKey: string | undefined;
@@ -238,6 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contextWindows: new ContextWindows(parseContextWindows(e.LLM_CONTEXT_WINDOWS), e.LLM_CONTEXT_WINDOW),
     tokenizerThreads: e.LLM_TOKENIZER_THREADS,
     shutdownGraceMs: e.LLM_SHUTDOWN_GRACE * 1000,
+    directConcurrency: e.LLM_DIRECT_CONCURRENCY,
+    directDispatch: e.LLM_DIRECT_DISPATCH,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     anthropicApiKey: e.ANTHROPIC_API_KEY ?? readSecretFile('ANTHROPIC_API_KEY_FILE', e.ANTHROPIC_API_KEY_FILE),

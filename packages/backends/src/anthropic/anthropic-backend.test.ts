@@ -39,7 +39,7 @@ describe('createAnthropicBackend against the fake Anthropic API', () => {
     const second = await collectAnswer(backend.stream(ask('again'), { signal: new AbortController().signal }));
     expect(first.filter((part) => part.type === 'text-delta').map((part) => part.text).join('')).toBe('echo: hello world');
     expect(first.slice(-2)).toEqual([
-      { type: 'usage', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number) } },
+      { type: 'usage', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number), cachedPromptTokens: 0, reasoningTokens: 0 } },
       { type: 'finish', finishReason: 'stop' },
     ]);
     expect(second.text).toBe('echo: again');

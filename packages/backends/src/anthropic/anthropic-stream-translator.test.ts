@@ -39,7 +39,7 @@ describe('createAnthropicStreamTranslator', () => {
     const answer = await collectAnswer((async function* () { yield* parts; })());
     expect(answer.toolCalls).toEqual([{ id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6', name: 'get_weather', arguments: '{"location": "San Francisco, CA"}' }]);
     expect(answer.finishReason).toBe('tool_calls');
-    expect(answer.usage).toEqual({ promptTokens: 472, completionTokens: 89 });
+    expect(answer.usage).toEqual({ promptTokens: 472, completionTokens: 89, cachedPromptTokens: 0, reasoningTokens: 0 });
   });
 
   it('numbers parallel tool calls from 0 and gives argument-less calls "{}"', () => {
@@ -78,7 +78,7 @@ describe('createAnthropicStreamTranslator', () => {
       start({ input_tokens: 10, cache_read_input_tokens: 100, cache_creation_input_tokens: 5, output_tokens: 1 }),
       ...end('end_turn', { output_tokens: 42 }),
     ]);
-    expect(parts[0]).toEqual({ type: 'usage', usage: { promptTokens: 115, completionTokens: 42, cachedPromptTokens: 100 } });
+    expect(parts[0]).toEqual({ type: 'usage', usage: { promptTokens: 115, completionTokens: 42, cachedPromptTokens: 100, reasoningTokens: 0 } });
   });
 
   it('drops thinking blocks and reports output only once text or a call appears', () => {

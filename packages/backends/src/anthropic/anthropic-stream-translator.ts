@@ -27,6 +27,8 @@ interface UsageCounts {
   input: number;
   output: number;
   cacheRead: number;
+  /** Whether the upstream reported cache reads at all: 0 then is a count, not a gap. */
+  cacheReported: boolean;
   cacheCreation: number;
 }
 
@@ -46,7 +48,7 @@ class StreamTranslator implements AnthropicStreamTranslator {
   producedOutput = false;
   readonly #jsonToolName: string | undefined;
   readonly #blocks = new Map<number, Block>();
-  readonly #counts: UsageCounts = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+  readonly #counts: UsageCounts = { input: 0, output: 0, cacheRead: 0, cacheReported: false, cacheCreation: 0 };
   #toolCalls = 0;
   #stopReason: string | null | undefined;
   #stopSequence: string | null | undefined;
@@ -143,7 +145,11 @@ function addUsage(counts: UsageCounts, reported: object | null | undefined): voi
   const usage = reported as Record<string, unknown>;
   counts.input = numberAt(usage, 'input_tokens') ?? counts.input;
   counts.output = numberAt(usage, 'output_tokens') ?? counts.output;
-  counts.cacheRead = numberAt(usage, 'cache_read_input_tokens') ?? counts.cacheRead;
+  const cacheRead = numberAt(usage, 'cache_read_input_tokens');
+  if (cacheRead !== undefined) {
+    counts.cacheRead = cacheRead;
+    counts.cacheReported = true;
+  }
   counts.cacheCreation = numberAt(usage, 'cache_creation_input_tokens') ?? counts.cacheCreation;
 }
 
@@ -158,7 +164,10 @@ function toUsage(counts: UsageCounts): Usage {
     promptTokens: counts.input + counts.cacheRead + counts.cacheCreation,
     completionTokens: counts.output,
   };
-  if (counts.cacheRead > 0) usage.cachedPromptTokens = counts.cacheRead;
+  // Anthropic reports cache reads on every answer (0 included): a known count, so always passed on.
+  if (counts.cacheReported) usage.cachedPromptTokens = counts.cacheRead;
+  // The api backend never asks for extended thinking: no completion token is a reasoning token.
+  usage.reasoningTokens = 0;
   return usage;
 }
 

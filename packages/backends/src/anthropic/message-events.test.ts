@@ -30,7 +30,7 @@ describe('messageToEvents (non-streamed answers through the stream translator)',
       { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Paris"}' },
       { type: 'tool-call-delta', index: 1, id: 'toolu_2', name: 'now', argumentsDelta: '' },
       { type: 'tool-call-delta', index: 1, argumentsDelta: '{}' },
-      { type: 'usage', usage: { promptTokens: 14, completionTokens: 7, cachedPromptTokens: 4 } },
+      { type: 'usage', usage: { promptTokens: 14, completionTokens: 7, cachedPromptTokens: 4, reasoningTokens: 0 } },
       { type: 'finish', finishReason: 'tool_calls' },
     ]);
   });
@@ -42,7 +42,7 @@ describe('messageToEvents (non-streamed answers through the stream translator)',
     );
     expect(parts).toEqual([
       { type: 'text-delta', text: '{"ok":true}' },
-      { type: 'usage', usage: { promptTokens: 3, completionTokens: 2 } },
+      { type: 'usage', usage: { promptTokens: 3, completionTokens: 2, reasoningTokens: 0 } },
       { type: 'finish', finishReason: 'length' },
     ]);
   });

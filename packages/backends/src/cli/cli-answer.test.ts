@@ -28,7 +28,7 @@ describe('createAnswerBuilder', () => {
     expect(text(parts)).toBe('Hello there, how can I help?');
     expect(parts.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(1);
     expect(parts.slice(-2)).toEqual([
-      { type: 'usage', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number), costUsd: expect.any(Number) } },
+      { type: 'usage', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number), cachedPromptTokens: 0, costUsd: expect.any(Number) } },
       { type: 'finish', finishReason: 'stop' },
     ]);
     const usage = parts.at(-2) as Extract<StreamPart, { type: 'usage' }>;

@@ -18,7 +18,8 @@ export function mapUsage(result: CliResult): Usage {
     promptTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + cached,
     completionTokens: usage.output_tokens ?? 0,
   };
-  if (cached > 0) mapped.cachedPromptTokens = cached;
+  // The CLI's result always carries the API's usage, cache reads included: a known count, 0 too.
+  if (typeof usage.cache_read_input_tokens === 'number') mapped.cachedPromptTokens = cached;
   if (typeof result.total_cost_usd === 'number' && Number.isFinite(result.total_cost_usd) && result.total_cost_usd >= 0) mapped.costUsd = result.total_cost_usd;
   return mapped;
 }

@@ -98,9 +98,16 @@ export function completionToChunks(completion: unknown): unknown[] {
 }
 
 function toUsage(wire: unknown): Usage {
-  const value = wire as { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
+  const value = wire as {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    prompt_tokens_details?: { cached_tokens?: number } | null;
+    completion_tokens_details?: { reasoning_tokens?: number } | null;
+  };
   const usage: Usage = { promptTokens: value.prompt_tokens ?? 0, completionTokens: value.completion_tokens ?? 0 };
   const cached = value.prompt_tokens_details?.cached_tokens;
-  if (cached !== undefined && cached > 0) usage.cachedPromptTokens = cached;
+  if (typeof cached === 'number') usage.cachedPromptTokens = cached;
+  const reasoning = value.completion_tokens_details?.reasoning_tokens;
+  if (typeof reasoning === 'number') usage.reasoningTokens = reasoning;
   return usage;
 }

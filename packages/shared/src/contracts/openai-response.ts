@@ -11,6 +11,7 @@ const usageSchema = z.object({
   completion_tokens: z.number().int().min(0),
   total_tokens: z.number().int().min(0),
   prompt_tokens_details: z.object({ cached_tokens: z.number().int().min(0) }).optional(),
+  completion_tokens_details: z.object({ reasoning_tokens: z.number().int().min(0) }).optional(),
 });
 
 const toolCallSchema = z.object({

@@ -9,6 +9,11 @@ export interface Usage {
   /** Prompt tokens read from a prompt cache, where the backend reports them. */
   cachedPromptTokens?: number;
   /**
+   * Completion tokens spent on reasoning, where the backend knows them (an OpenAI upstream's
+   * `completion_tokens_details`; 0 on the api backend, which never turns extended thinking on).
+   */
+  reasoningTokens?: number;
+  /**
    * What the backend says the request cost, in US dollars, where it says so (the CLI's
    * `total_cost_usd`: subscription use draws on a monthly credit). Never sent to clients.
    */

@@ -53,9 +53,6 @@ export interface QueueConsumer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Jobs a stateless (API) backend takes at once per supervisor. */
-const DIRECT_BACKEND_CONCURRENCY = 32;
-
 /**
  * BullMQ workers per supervisor. One worker takes jobs one Redis round trip at a time (it awaits
  * each fetch before the next), which capped a supervisor of the stateless api backend below what
@@ -73,15 +70,19 @@ export function splitConcurrency(total: number, parts: number): number[] {
 
 /**
  * Jobs a supervisor takes at once: the sessions (warm and overflow) of each pooled backend it
- * hosts, plus a fixed share per stateless one. Taking more would park jobs in this supervisor's
- * pool while another supervisor has free sessions.
+ * hosts (taking more would park jobs in this supervisor's pool while another supervisor has free
+ * sessions), plus `LLM_DIRECT_CONCURRENCY` for the stateless ones together: an upstream stream
+ * costs memory, not a session, and a fixed 32 left streams waiting in the queue (issue 15). The
+ * queue bound (`LLM_MAX_QUEUE_DEPTH`, on the API) still refuses what no supervisor can take.
  */
 export function queueConcurrency(config: Config): number {
   let total = 0;
+  let direct = false;
   for (const name of tableBackends(config.modelTable, config.backend)) {
-    total += name === 'cli' || name === 'mock' ? config.poolSize + config.maxOverflow : DIRECT_BACKEND_CONCURRENCY;
+    if (name === 'cli' || name === 'mock') total += config.poolSize + config.maxOverflow;
+    else direct = true;
   }
-  return Math.max(1, total);
+  return Math.max(1, total + (direct ? config.directConcurrency : 0));
 }
 
 /** Connects a supervisor to the Redis queue and starts consuming. */

@@ -1,5 +1,6 @@
 import type { Config, Dispatcher, GatewayMetrics, Logger } from '@llm-gateway/shared';
 import { createSupervisor, queueConcurrency, startQueueConsumer, type Supervisor, type SupervisorOptions } from '@llm-gateway/supervisor';
+import { createDirectLocalDispatcher, createLocalDirectRunner } from '../direct-local-dispatcher.ts';
 import { createRedisDispatcher } from './redis-dispatcher.ts';
 
 export interface RedisModeOptions {
@@ -54,16 +55,19 @@ export async function createRedisMode(options: RedisModeOptions): Promise<RedisM
   } else {
     log.warn({ redis: redactUrl(config.redisUrl) }, 'Redis is unreachable; answering 503 until it is back');
   }
+  const viaRedis: Dispatcher = {
+    ...dispatcher,
+    close: async () => {
+      await consumer?.close(config.shutdownGraceMs);
+      await supervisor?.stop();
+      await dispatcher.close();
+    },
+  };
+  // LLM_DIRECT_DISPATCH=local: api/openai jobs run in this replica (direct-local-dispatcher.ts).
+  const local = config.directDispatch === 'local' ? createLocalDirectRunner(config, log) : undefined;
   return {
     supervisor,
-    dispatcher: {
-      ...dispatcher,
-      close: async () => {
-        await consumer?.close(config.shutdownGraceMs);
-        await supervisor?.stop();
-        await dispatcher.close();
-      },
-    },
+    dispatcher: local ? createDirectLocalDispatcher({ remote: viaRedis, local, maxRunning: config.directConcurrency, log: log.child({ component: 'direct-dispatch' }) }) : viaRedis,
   };
 }
 
