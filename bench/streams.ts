@@ -8,7 +8,7 @@ import { fixed, table, type BenchSection } from './lib/report.ts';
 import { startSplitGateway } from './lib/split-gateway.ts';
 
 const API_KEY = 'sk-ant-bench';
-const UPSTREAM_MODEL = 'claude-sonnet-4-5';
+const UPSTREAM_MODEL = 'claude-sonnet-4-6';
 
 /** One load: `streams` concurrent streams of `deltas` text deltas `intervalMs` apart. */
 interface Load {

@@ -108,7 +108,10 @@ describe('split mode says what is true', () => {
       log,
     });
     cleanups.push(() => gateway.close());
-    const health = (await (await gateway.app.request('/health')).json()) as { backend: string; backends: string[] };
+    // The API's Redis connection may still be opening on a loaded machine: wait for it, then look.
+    const readHealth = async () => (await (await gateway.app.request('/health')).json()) as { status: string; backend: string; backends: string[] };
+    await expect.poll(async () => (await readHealth()).status, { timeout: 10_000 }).toBe('ok');
+    const health = await readHealth();
     expect(health).toMatchObject({ backend: 'mock', backends: ['mock'] });
     const status = (await (await gateway.app.request('/status')).json()) as { backend: string; supervisorRecords: Array<Partial<SupervisorRecord>> };
     expect(status.backend).toBe('mock');
