@@ -81,8 +81,6 @@ export interface Supervisor {
   canTakeJobs(): boolean;
   /** Jobs waiting for a session here, in all pools. */
   waiting(): number;
-  /** The pools of the pooled backends hosted here, as configured. */
-  pools(): PoolConfig[];
   /** What the cluster registry says of this supervisor that does not change while it runs. */
   describe(): SupervisorIdentity;
   /** Starts telling `listener` about changes; returns the function that stops it. */
@@ -161,7 +159,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     canTakeJobs: () => hosted.some((backend) => backend.canServe),
     waiting: () => hosted.reduce((sum, backend) => sum + backend.waiting, 0),
-    pools: () => pools.map((pool) => ({ ...pool })),
     describe: () => identity,
     watch: (listener) => {
       listeners.add(listener);

@@ -3,6 +3,7 @@ import {
   ConfigError,
   ERROR_CODES,
   GatewayError,
+  isPooledBackend,
   tableBackends,
   type BackendName,
   type CompletionJob,
@@ -13,9 +14,6 @@ import {
   type RunOptions,
 } from '@llm-gateway/shared';
 import { START_MARGIN_MS, createBackendFromConfig, hostDirect, runJob, unavailableExecutor, type Executor, type HostedBackend, type RunJobOptions } from '@llm-gateway/supervisor';
-
-/** Backends that run on the upstream's API, not on pooled sessions: an API replica can run them. */
-const DIRECT_BACKENDS: ReadonlySet<BackendName> = new Set<BackendName>(['api', 'openai']);
 
 /** Runs a job on this process's direct backends; the runner the dispatcher below needs. */
 export interface LocalDirectRunner {
@@ -128,7 +126,8 @@ export function createLocalDirectRunner(config: Config, log: Logger): LocalDirec
   const names = tableBackends(config.modelTable, config.backend);
   const hosted = new Map<BackendName, HostedBackend>();
   for (const name of names) {
-    if (!DIRECT_BACKENDS.has(name)) continue;
+    // Pooled backends (cli, mock) need sessions, which only supervisors keep.
+    if (isPooledBackend(name)) continue;
     try {
       const supervised = createBackendFromConfig(config, log, name);
       if (supervised.kind === 'direct') hosted.set(name, hostDirect(supervised.backend, supervised.close));

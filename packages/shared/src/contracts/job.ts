@@ -5,6 +5,14 @@ import type { StreamPart } from './stream-part.ts';
 export const BACKEND_NAMES = ['cli', 'api', 'mock', 'openai'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
+/** Backends that run on a pool of warm sessions; the others call an upstream API directly. */
+const POOLED_BACKENDS: ReadonlySet<BackendName> = new Set<BackendName>(['cli', 'mock']);
+
+/** Whether `name` runs on pooled sessions (cli, mock) rather than on an upstream API (api, openai). */
+export function isPooledBackend(name: BackendName): boolean {
+  return POOLED_BACKENDS.has(name);
+}
+
 /**
  * One chat completion to run, as the API hands it to a dispatcher. Plain JSON: the in-process
  * dispatcher passes it by reference, the Redis dispatcher stores it in a BullMQ job unchanged.

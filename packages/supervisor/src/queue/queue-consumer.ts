@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import { createThrottledLogger, GatewayError, quotePrefix, tableBackends, type Config, type Logger } from '@llm-gateway/shared';
+import { createThrottledLogger, GatewayError, isPooledBackend, quotePrefix, tableBackends, type Config, type Logger } from '@llm-gateway/shared';
 import type { Supervisor } from '../supervisor.ts';
 import { CancelRegistry } from './cancel-registry.ts';
 import { startDirectIntake } from './direct-intake.ts';
@@ -79,7 +79,7 @@ export function queueConcurrency(config: Config): number {
   let total = 0;
   let direct = false;
   for (const name of tableBackends(config.modelTable, config.backend)) {
-    if (name === 'cli' || name === 'mock') total += config.poolSize + config.maxOverflow;
+    if (isPooledBackend(name)) total += config.poolSize + config.maxOverflow;
     else direct = true;
   }
   return Math.max(1, total + (direct ? config.directConcurrency : 0));
