@@ -20,19 +20,21 @@ describe('usage shapes (api backend → fake Anthropic)', () => {
     await fake?.close();
   });
 
+  // What the gateway reports for usageReply's upstream usage: cache reads count as prompt tokens.
+  const USAGE_OF_REPLY = {
+    prompt_tokens: 17,
+    completion_tokens: 3,
+    total_tokens: 20,
+    prompt_tokens_details: { cached_tokens: 12 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
   const usageReply = (text: string) =>
     fake.enqueue({ kind: 'text', text, usage: { input_tokens: 5, cache_read_input_tokens: 12, output_tokens: 3 } });
 
   it('a JSON answer carries both details objects', async () => {
     usageReply('one two three');
     const completion = await served.client.chat.completions.create({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'count' }] });
-    expect(completion.usage).toEqual({
-      prompt_tokens: 17,
-      completion_tokens: 3,
-      total_tokens: 20,
-      prompt_tokens_details: { cached_tokens: 12 },
-      completion_tokens_details: { reasoning_tokens: 0 },
-    });
+    expect(completion.usage).toEqual(USAGE_OF_REPLY);
   });
 
   it('reports zero cached tokens as known, not as missing', async () => {
@@ -53,13 +55,7 @@ describe('usage shapes (api backend → fake Anthropic)', () => {
     for await (const chunk of stream) chunks.push(chunk);
     const last = chunks.at(-1)!;
     expect(last.choices).toEqual([]);
-    expect(last.usage).toEqual({
-      prompt_tokens: 17,
-      completion_tokens: 3,
-      total_tokens: 20,
-      prompt_tokens_details: { cached_tokens: 12 },
-      completion_tokens_details: { reasoning_tokens: 0 },
-    });
+    expect(last.usage).toEqual(USAGE_OF_REPLY);
     const before = chunks.slice(0, -1);
     expect(before.length).toBeGreaterThan(2);
     for (const chunk of before) expect(chunk.usage).toBeNull();
