@@ -1,7 +1,8 @@
 // The load generator of `pnpm bench -- streams`, in its own process so its CPU is not counted
 // with the server's: opens `streams` streamed chat completions against `url` (starts spread over
 // `rampMs`), and times every content chunk. Prints `{"phase":"open"}` once every stream has its
-// first chunk (the parent samples RSS then), and one `{"result":…}` line at the end.
+// first chunk and `{"phase":"closing"}` when the first stream ends (the parent samples RSS in
+// between), and one `{"result":…}` line at the end.
 // Argument: one JSON object {url, body, headers, streams, rampMs, intervalMs, deltas}.
 import http from 'node:http';
 
@@ -15,6 +16,7 @@ const gaps = [];
 let failures = 0;
 let chunks = 0;
 let opened = 0;
+let closed = 0;
 const reasons = new Map();
 const fail = (reason) => {
   failures += 1;
@@ -55,6 +57,7 @@ function one() {
         }
       });
       response.on('end', () => {
+        if (++closed === 1) console.log(JSON.stringify({ phase: 'closing' }));
         if (seen !== spec.deltas) fail(`${seen} of ${spec.deltas} chunks`);
         else if (!done) fail('no [DONE]');
         resolve();
