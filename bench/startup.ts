@@ -16,7 +16,7 @@ const MODES = {
   'pnpm dev (tsx)': ['pnpm', ['dev']],
   'pnpm start (node)': ['pnpm', ['start']],
   'tsx src/main.ts': ['node_modules/.bin/tsx', ['--conditions=development', 'packages/api/src/main.ts']],
-  'node dist/main.js': [process.execPath, ['--enable-source-maps', 'packages/api/dist/main.js']],
+  'node dist/main.js': [process.execPath, ['--enable-source-maps', '--max-semi-space-size=32', 'packages/api/dist/main.js']],
 } as const satisfies Record<string, readonly [string, readonly string[]]>;
 
 type Mode = keyof typeof MODES;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from '@llm-gateway/testkit';
-import { stopChild } from './processes.ts';
+import { SERVER_NODE_FLAGS, stopChild } from './processes.ts';
 
 /** The Portkey AI gateway (`@portkey-ai/gateway`, a bench dev dependency) in its own process. */
 export interface PortkeyGateway {
@@ -30,7 +30,7 @@ function portkeyCli(): string {
  */
 export async function startPortkeyGateway(timeoutMs = 30_000): Promise<PortkeyGateway> {
   const port = await freePort();
-  const child = spawn(process.execPath, [portkeyCli(), `--port=${port}`, '--headless'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, portkeyCli(), `--port=${port}`, '--headless'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const stop = () => stopChild(child);

@@ -4,6 +4,15 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * What `pnpm start` and the images pass to node (package.json, Dockerfile): a 32 MiB young
+ * generation, so an open stream's per-chunk objects (which live until its next chunk) die young
+ * rather than filling the old generation (`pnpm bench -- streams`, bench/RESULTS.md). Every server
+ * process of the benches runs with it, the plain floors and Portkey included: they compare code,
+ * not runtime flags.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+
 /** SIGTERM, then SIGKILL after 5 s; resolves once the child has exited. */
 export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -27,7 +36,7 @@ export interface BenchProcess {
  * packages, as production does); a TypeScript one under tsx on the sources.
  */
 export function startBenchProcess(script: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<BenchProcess> {
-  const args = script.endsWith('.mjs') ? [script] : ['--conditions=development', '--import', 'tsx', script];
+  const args = [...SERVER_NODE_FLAGS, ...(script.endsWith('.mjs') ? [script] : ['--conditions=development', '--import', 'tsx', script])];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },

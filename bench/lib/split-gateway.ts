@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startRedisServer } from '@llm-gateway/testkit';
-import { REPO_ROOT, startBenchProcess } from './processes.ts';
+import { REPO_ROOT, SERVER_NODE_FLAGS, startBenchProcess } from './processes.ts';
 
 /** A running split-mode gateway: an API process and a supervisor process over a private Redis. */
 export interface SplitGateway {
@@ -39,7 +39,7 @@ export async function startSplitGateway(env: Record<string, string>, timeoutMs =
 
 /** On the sources under tsx, or (`fromBuild`) on packages/supervisor/dist with plain node, as production runs it. */
 function spawnSupervisor(env: Record<string, string>, fromBuild: boolean): ChildProcess {
-  const args = fromBuild ? ['packages/supervisor/dist/main.js'] : ['--conditions=development', '--import', 'tsx', 'packages/supervisor/src/main.ts'];
+  const args = [...SERVER_NODE_FLAGS, ...(fromBuild ? ['packages/supervisor/dist/main.js'] : ['--conditions=development', '--import', 'tsx', 'packages/supervisor/src/main.ts'])];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },

@@ -129,7 +129,7 @@ describe('role commands', () => {
     const script = root.scripts?.[scriptName];
     expect(script, scriptName).toBeDefined();
     // The script builds when needed, then `exec`s node: pnpm's SIGTERM reaches the gateway itself.
-    const match = /--build && ((?:\w+=\S+ )*)exec (node --enable-source-maps (packages\/\w+\/)dist\/(\S+)\.js)$/.exec(script!);
+    const match = /--build && ((?:\w+=\S+ )*)exec (node --enable-source-maps --max-semi-space-size=32 (packages\/\w+\/)dist\/(\S+)\.js)$/.exec(script!);
     expect(match, script).not.toBeNull();
     const [, assignments, command, folder, entry] = match!;
     expect(commandWords(effective(target, 'CMD')!.text).join(' ')).toBe(command);

@@ -26,7 +26,7 @@ describe.each<StartMode>(['tsx', 'npx'])('graceful shutdown on SIGTERM (started 
       // npm → pnpm → node on the compiled entry point: no shell, tsx or esbuild left in between.
       const commands = tree.map((process) => commandLine(process.pid));
       expect(commands.filter((command) => command.startsWith('node ') || command.includes('/node '))).toEqual([
-        expect.stringMatching(/node --enable-source-maps packages\/api\/dist\/main\.js$/),
+        expect.stringMatching(/node --enable-source-maps --max-semi-space-size=32 packages\/api\/dist\/main\.js$/),
       ]);
       expect(commands.filter((command) => /tsx|esbuild/.test(command))).toEqual([]);
     }

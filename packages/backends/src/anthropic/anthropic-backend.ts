@@ -114,17 +114,18 @@ export function createAnthropicBackend(options: AnthropicBackendOptions): Anthro
     yield* closing;
   }
 
-  async function* stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
+  // Not a generator itself: it hands back retryBeforeOutput's, so each part crosses one
+  // async-generator hop fewer on its way to the client.
+  function stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncIterable<StreamPart> {
     const { signal, log } = callOptions;
     let plan: AnthropicRequestPlan;
     try {
       plan = toAnthropicRequest(request, { models, defaultMaxTokens });
     } catch (error) {
-      yield { type: 'error', error: fromAnthropicError(error).toJSON() };
-      return;
+      return onlyPart({ type: 'error', error: fromAnthropicError(error).toJSON() });
     }
     const json = jsonWhenNotStreaming && callOptions.stream === false;
-    yield* retryBeforeOutput(() => attempt(plan, json, signal), {
+    return retryBeforeOutput(() => attempt(plan, json, signal), {
       signal,
       log,
       label: 'anthropic request',
@@ -146,6 +147,10 @@ export function createAnthropicBackend(options: AnthropicBackendOptions): Anthro
       await pool?.close();
     },
   };
+}
+
+async function* onlyPart(part: StreamPart): AsyncGenerator<StreamPart> {
+  yield part;
 }
 
 /** A short description for logs: status and type, never headers (they may echo credentials). */

@@ -87,16 +87,24 @@ export function createOpenAIBackend(options: OpenAIBackendOptions = {}): OpenAIB
     yield* closing;
   }
 
-  async function* stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncGenerator<StreamPart> {
+  // Not a generator itself: it hands back retryBeforeOutput's, so each part crosses one
+  // async-generator hop fewer on its way to the client.
+  function stream(request: ChatRequest, callOptions: BackendCallOptions): AsyncIterable<StreamPart> {
     const { signal, log } = callOptions;
     const json = jsonWhenNotStreaming && callOptions.stream === false;
-    const payload = toOpenAIRequest(request, { maxTokensField, includeUsage, models: modelMap });
-    if (json) {
-      payload['stream'] = false;
-      delete payload['stream_options'];
+    let body: string;
+    try {
+      const payload = toOpenAIRequest(request, { maxTokensField, includeUsage, models: modelMap });
+      if (json) {
+        payload['stream'] = false;
+        delete payload['stream_options'];
+      }
+      body = JSON.stringify(payload);
+    } catch (error) {
+      // Thrown where a generator would have thrown it: on the first read.
+      return failing(error);
     }
-    const body = JSON.stringify(payload);
-    yield* retryBeforeOutput(() => attempt(body, json, signal), {
+    return retryBeforeOutput(() => attempt(body, json, signal), {
       signal,
       log,
       label: 'openai upstream',
@@ -123,4 +131,8 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function* failing(error: unknown): AsyncGenerator<StreamPart> {
+  throw error;
 }

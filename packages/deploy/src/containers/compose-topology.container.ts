@@ -95,8 +95,8 @@ describe('the compose topology in containers (podman)', () => {
     expect(await complete(client, 'A streamed hello', true)).toEqual({ kind: 'ok', content: expect.stringContaining('A streamed hello') });
     for (const [service, entry] of [['api', 'packages/api/dist/main.js'], ['supervisor', 'packages/supervisor/dist/main.js']]) {
       expect(await processCommands(topology.container(service!)), service).toEqual([
-        `/usr/bin/tini -- node --enable-source-maps ${entry}`,
-        `node --enable-source-maps ${entry}`,
+        `/usr/bin/tini -- node --enable-source-maps --max-semi-space-size=32 ${entry}`,
+        `node --enable-source-maps --max-semi-space-size=32 ${entry}`,
       ]);
     }
   });
