@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobEvent } from '@llm-gateway/shared';
 import { EventBatcher } from './event-batcher.ts';
+import { FlushClock } from './flush-clock.ts';
 
 const delta = (text: string): JobEvent => ({ type: 'text-delta', text });
 const finish: JobEvent = { type: 'finish', finishReason: 'stop' };
@@ -21,6 +22,39 @@ describe('EventBatcher', () => {
     expect(batches).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(batches[1]).toEqual([delta('b'), delta('c'), delta('d')]);
+  });
+
+  it('flushes the jobs of one clock together at its tick, each at most one interval after its first waiting event', async () => {
+    const sent: Array<{ job: string; at: number; events: JobEvent[] }> = [];
+    const clock = new FlushClock(4);
+    const batcherOf = (job: string) => new EventBatcher({ clock, send: async (events) => void sent.push({ job, at: Date.now(), events }) });
+    const [first, second, third] = [batcherOf('a'), batcherOf('b'), batcherOf('c')];
+    for (const batcher of [first, second, third]) {
+      batcher.push(delta('start'));
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    sent.length = 0;
+    const start = Date.now();
+    first.push(delta('a1'));
+    await vi.advanceTimersByTimeAsync(1);
+    second.push(delta('b1'));
+    await vi.advanceTimersByTimeAsync(2);
+    third.push(delta('c1'));
+    first.push(delta('a2'));
+    await vi.advanceTimersByTimeAsync(1);
+    // One tick, 4 ms after a1 waited: every job's pending events at once, in push order per job.
+    expect(sent.map(({ job, at, events }) => ({ job, after: at - start, events }))).toEqual([
+      { job: 'a', after: 4, events: [delta('a1'), delta('a2')] },
+      { job: 'b', after: 4, events: [delta('b1')] },
+      { job: 'c', after: 4, events: [delta('c1')] },
+    ]);
+    // A terminal event goes at once and leaves the clock: the next tick has nothing of that job.
+    second.push(delta('b2'));
+    second.push(finish);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.at(-1)).toMatchObject({ job: 'b', events: [delta('b2'), finish] });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(sent).toHaveLength(4);
   });
 
   it('holds a non-streamed job\'s events until its terminal event, or until a batch is full', async () => {

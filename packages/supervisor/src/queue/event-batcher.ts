@@ -1,4 +1,5 @@
 import { isTerminalEvent, type JobEvent } from '@llm-gateway/shared';
+import { FlushClock } from './flush-clock.ts';
 
 export interface EventBatcherOptions {
   /** Sends one batch; batches are sent in order, one at a time. */
@@ -7,9 +8,15 @@ export interface EventBatcherOptions {
    * How long an event may wait for company once the answer is flowing. A long answer then costs
    * one Redis message per few milliseconds, not one per token. Until the first output has been
    * sent, events wait only for the current burst (one macrotask), so batching adds nothing to the
-   * time to first token. @defaultValue 4
+   * time to first token. @defaultValue 4 (unused when `clock` is given: the clock's interval counts)
    */
   flushIntervalMs?: number;
+  /**
+   * The timer shared with the other jobs of this supervisor, so their batches flush in the same
+   * turn and go out in one message per API replica. @defaultValue a clock of this job's own,
+   * ticking every `flushIntervalMs`
+   */
+  clock?: FlushClock;
   /** A batch this large is sent at once. @defaultValue 256 */
   maxEvents?: number;
   /**
@@ -28,7 +35,8 @@ export interface EventBatcherOptions {
  */
 export class EventBatcher {
   readonly #send: (events: JobEvent[]) => Promise<void>;
-  readonly #flushIntervalMs: number;
+  readonly #clock: FlushClock;
+  readonly #leaveClock = () => this.#clock.cancel(this);
   readonly #maxEvents: number;
   readonly #streaming: boolean;
   #pending: JobEvent[] = [];
@@ -40,7 +48,7 @@ export class EventBatcher {
 
   constructor(options: EventBatcherOptions) {
     this.#send = options.send;
-    this.#flushIntervalMs = options.flushIntervalMs ?? 4;
+    this.#clock = options.clock ?? new FlushClock(options.flushIntervalMs ?? 4);
     this.#maxEvents = options.maxEvents ?? 256;
     this.#streaming = options.streaming ?? true;
   }
@@ -63,8 +71,8 @@ export class EventBatcher {
     }
     if (this.#cancelTimer || !this.#streaming) return;
     if (this.#outputSent) {
-      const timer = setTimeout(() => this.flush(), this.#flushIntervalMs);
-      this.#cancelTimer = () => clearTimeout(timer);
+      this.#clock.schedule(this);
+      this.#cancelTimer = this.#leaveClock;
     } else {
       const immediate = setImmediate(() => this.flush());
       this.#cancelTimer = () => clearImmediate(immediate);

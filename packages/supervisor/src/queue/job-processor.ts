@@ -3,6 +3,7 @@ import { ERROR_CODES, GatewayError, isTerminalEvent, type JobEvent, type Logger 
 import type { Supervisor } from '../supervisor.ts';
 import type { CancelRegistry } from './cancel-registry.ts';
 import { EventBatcher } from './event-batcher.ts';
+import { FlushClock } from './flush-clock.ts';
 import { isCompletionJob } from '@llm-gateway/shared/redis';
 import { ReplyPublisher } from './reply-publisher.ts';
 
@@ -34,6 +35,8 @@ export interface JobProcessorOptions {
 export function createJobProcessor(options: JobProcessorOptions) {
   const { supervisor, cancels, flushIntervalMs = 4, drainTimeoutMs = 2_000, log } = options;
   const replies = new ReplyPublisher({ publish: options.publish });
+  // One clock for every job: their batches flush together, one message per API replica and tick.
+  const clock = new FlushClock(flushIntervalMs);
   // Two parameters on purpose: BullMQ then skips its per-job AbortController (measurable at
   // thousands of jobs per second). Shutdown cancels jobs through the cancel registry instead.
   return async (queued: QueuedJob): Promise<null> => {
@@ -46,7 +49,7 @@ export function createJobProcessor(options: JobProcessorOptions) {
     const attempt = Math.max(1, queued.attemptsStarted);
     const controller = cancels.register(job.id);
     const batcher = new EventBatcher({
-      flushIntervalMs,
+      clock,
       streaming: job.stream,
       send: async (events) => {
         try {
