@@ -56,9 +56,9 @@ export async function benchApiBackend(options: ApiBackendBenchOptions = {}): Pro
     const gatewayEnv = { LLM_BACKEND: 'api', ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: fake.url, LOG_LEVEL: 'warn' };
     const embedded = await startBenchProcess('bench/servers/embedded.mjs', gatewayEnv);
     running.push(embedded);
-    const split = await startSplitGateway({ ...gatewayEnv, LLM_DIRECT_DISPATCH: 'local' });
+    const split = await startSplitGateway({ ...gatewayEnv, LLM_DIRECT_DISPATCH: 'local' }, 30_000, { supervisorFromBuild: true });
     running.push(split);
-    const splitSupervisor = await startSplitGateway({ ...gatewayEnv, LLM_DIRECT_DISPATCH: 'supervisor' });
+    const splitSupervisor = await startSplitGateway({ ...gatewayEnv, LLM_DIRECT_DISPATCH: 'supervisor' }, 30_000, { supervisorFromBuild: true });
     running.push(splitSupervisor);
     const portkey = await startPortkeyGateway();
     running.push(portkey);

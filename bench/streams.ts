@@ -30,7 +30,12 @@ interface Figures {
   path: string;
   load: Load;
   cpuMicrosPerChunk: number;
+  /** The highest RSS while every stream was open, over the path's RSS after warm-up, per stream. */
   rssPerStreamKiB: number;
+  /** The highest RSS while every stream was open (all the path's processes). */
+  peakRssMiB: number;
+  /** The first stream ended before the last had started: RSS was sampled once, with some streams gone. */
+  windowMissed: boolean;
   firstByteP50: number;
   firstByteP99: number;
   gapP50: number;
@@ -52,18 +57,22 @@ interface LoadResult {
 const totalRss = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
 const totalCpu = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + processCpuMicros(pid), 0);
 
-/** Runs the load generator (bench/lib/stream-load.mjs) in its own process against one path. */
-async function runLoad(path: Path, load: Load): Promise<Figures> {
+/**
+ * Runs the load generator (bench/lib/stream-load.mjs) in its own process against one path.
+ * `idleRss`: the path's RSS after warm-up, the baseline of every load (a sample just before each
+ * load would count only growth beyond what the loads before it left behind).
+ */
+async function runLoad(path: Path, load: Load, idleRss = totalRss(path.pids)): Promise<Figures> {
   const body = JSON.stringify({ model: path.model, max_tokens: 1024, stream: true, messages: [{ role: 'user', content: 'Stream, please.' }] });
   const spec = { url: `${path.url}/v1/chat/completions`, body, headers: path.headers, ...load, rampMs: Math.min(load.streams, 2_000) };
-  const rssBefore = totalRss(path.pids);
   const cpuBefore = totalCpu(path.pids);
   const child = spawn(process.execPath, ['bench/lib/stream-load.mjs', JSON.stringify(spec)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   // The highest RSS while every stream is open: sampled from the moment the last stream has its
   // first chunk until the first one ends (one sample taken at GC's mercy understated it).
-  let rssOpen = rssBefore;
+  let rssOpen = 0;
   let sampler: ReturnType<typeof setInterval> | undefined;
   let closing = false;
+  let windowMissed = false;
   const sample = () => (rssOpen = Math.max(rssOpen, totalRss(path.pids)));
   let result: LoadResult | undefined;
   try {
@@ -71,7 +80,8 @@ async function runLoad(path: Path, load: Load): Promise<Figures> {
       const message = JSON.parse(line) as { phase?: string; result?: LoadResult };
       if (message.phase === 'open') {
         sample();
-        if (!closing) sampler = setInterval(sample, 50);
+        if (closing) windowMissed = true;
+        else sampler = setInterval(sample, 50);
       }
       if (message.phase === 'closing') {
         closing = true;
@@ -89,7 +99,9 @@ async function runLoad(path: Path, load: Load): Promise<Figures> {
     path: path.name,
     load,
     cpuMicrosPerChunk: result.chunks > 0 ? cpu / result.chunks : Number.NaN,
-    rssPerStreamKiB: Math.max(0, rssOpen - rssBefore) / 1024 / load.streams,
+    rssPerStreamKiB: Math.max(0, rssOpen - idleRss) / 1024 / load.streams,
+    peakRssMiB: rssOpen / 1024 / 1024,
+    windowMissed,
     firstByteP50: result.firstByteP50,
     firstByteP99: result.firstByteP99,
     gapP50: result.gapP50,
@@ -154,6 +166,9 @@ export async function benchStreams(options: StreamsBenchOptions = {}): Promise<B
     const warmUp: Load = { streams: 300, intervalMs: 5, deltas: 10 };
     await setPace(upstream.url, warmUp);
     for (const path of paths) for (let round = 0; round < 8; round++) await runLoad(path, warmUp);
+    // Each path's RSS once its warm-up streams have closed: the baseline of its RSS per stream.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const idleRss = new Map(paths.map((path) => [path.name, totalRss(path.pids)]));
 
     const figures: Figures[] = [];
     for (const load of loads) {
@@ -161,7 +176,7 @@ export async function benchStreams(options: StreamsBenchOptions = {}): Promise<B
       const perPath = new Map<string, Figures[]>();
       for (let round = 0; round < rounds; round++) {
         for (const path of paths) {
-          const result = await runLoad(path, load);
+          const result = await runLoad(path, load, idleRss.get(path.name));
           console.log(`  ${load.streams} × ${load.intervalMs} ms, ${path.name}: ${fixed(result.cpuMicrosPerChunk, 0)} µs/chunk, ${result.failures} failures`);
           perPath.set(path.name, [...(perPath.get(path.name) ?? []), result]);
         }
@@ -174,13 +189,23 @@ export async function benchStreams(options: StreamsBenchOptions = {}): Promise<B
   }
 }
 
-/** The round with the median CPU per chunk, with the failures of every round (none hidden). */
+/**
+ * The round with the median CPU per chunk, with the failures of every round (none hidden) and the
+ * highest RSS of any round.
+ */
 function median(results: Figures[]): Figures {
   const sorted = [...results].sort((a, b) => a.cpuMicrosPerChunk - b.cpuMicrosPerChunk);
   const reasons: Record<string, number> = {};
   for (const result of results) for (const [reason, count] of Object.entries(result.reasons)) reasons[reason] = (reasons[reason] ?? 0) + count;
   const failures = results.reduce((sum, result) => sum + result.failures, 0);
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, failures, reasons };
+  return {
+    ...sorted[Math.floor((sorted.length - 1) / 2)]!,
+    failures,
+    reasons,
+    rssPerStreamKiB: Math.max(...results.map((result) => result.rssPerStreamKiB)),
+    peakRssMiB: Math.max(...results.map((result) => result.peakRssMiB)),
+    windowMissed: results.some((result) => result.windowMissed),
+  };
 }
 
 function report(figures: Figures[], rounds: number, quick: boolean): BenchSection {
@@ -193,7 +218,8 @@ function report(figures: Figures[], rounds: number, quick: boolean): BenchSectio
       figure.path,
       fixed(figure.cpuMicrosPerChunk, 0),
       `${fixed(figure.cpuMicrosPerChunk / relay.cpuMicrosPerChunk, 2)}×`,
-      fixed(figure.rssPerStreamKiB, 1),
+      `${fixed(figure.rssPerStreamKiB, 1)}${figure.windowMissed ? ' †' : ''}`,
+      fixed(figure.peakRssMiB, 0),
       `${fixed(figure.firstByteP50, 1)} / ${fixed(figure.firstByteP99, 1)}`,
       `${fixed(figure.gapP50, 1)} / ${fixed(figure.gapP99, 1)}`,
       failures,
@@ -211,9 +237,9 @@ function report(figures: Figures[], rounds: number, quick: boolean): BenchSectio
     `streams: ${slow.streams} slow streams embedded: ${embeddedSlow.failures} failures, ${fixed(embeddedSlow.rssPerStreamKiB, 1)} KiB RSS per open stream (target 0 and ≤ 64 KiB)`,
   ];
   const markdown = [
-    table(['load', 'path', 'CPU µs/chunk', '× relay', 'RSS KiB/stream', 'added first byte p50 / p99 ms', 'added inter-chunk p50 / p99 ms', 'failures'], rows),
+    table(['load', 'path', 'CPU µs/chunk', '× relay', 'RSS KiB/stream', 'peak RSS MiB', 'added first byte p50 / p99 ms', 'added inter-chunk p50 / p99 ms', 'failures'], rows),
     '',
-    `Each stream: 40 text deltas from bench/servers/paced-anthropic.mjs, the first at once, then one per interval; starts spread over min(streams, 2,000) ms; a new connection per stream. CPU: user + system of every server process of the path (split: API, supervisor and redis-server) over the load, per content chunk the client received. RSS per stream: the path's highest RSS while every stream is open (sampled every 50 ms from the last stream's first chunk to the first stream's end) minus its RSS before the load, over the streams. Added first byte: request sent to first content chunk (the upstream sends its first delta at once); added inter-chunk: gap between content chunks minus the upstream's interval. The load generator runs in its own process. ${rounds} round(s) per load taking turns across paths, the median round shown (failures: all rounds together)${quick ? ' (quick mode)' : ''}.`,
+    `Each stream: 40 text deltas from bench/servers/paced-anthropic.mjs, the first at once, then one per interval; starts spread over min(streams, 2,000) ms; a new connection per stream. CPU: user + system of every server process of the path (split: API, supervisor and redis-server) over the load, per content chunk the client received. RSS per stream: the path's highest RSS while every stream is open (sampled every 50 ms from the last stream's first chunk to the first stream's end; the highest of the rounds) minus its RSS after warm-up, over the streams; † where the first stream ended before the last began, so RSS was sampled once with some streams gone. Peak RSS: that highest RSS, all the path's processes together. Added first byte: request sent to first content chunk (the upstream sends its first delta at once); added inter-chunk: gap between content chunks minus the upstream's interval. The load generator runs in its own process. ${rounds} round(s) per load taking turns across paths, the median round shown (failures: all rounds together)${quick ? ' (quick mode)' : ''}.`,
   ].join('\n');
   return { title: 'Streaming at scale: paced streams through the gateway, Portkey and a plain relay', markdown, headlines };
 }

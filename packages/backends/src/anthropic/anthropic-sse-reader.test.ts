@@ -92,6 +92,13 @@ describe('AnthropicSseReader', () => {
     expect(() => reader.push(Buffer.from(sse('message_stop', { type: 'message_stop' })))).toThrow(APIError);
   });
 
+  it('stays failed after an error that was the first event of its chunk', () => {
+    const reader = new AnthropicSseReader();
+    const error = sse('error', { type: 'error', error: { type: 'api_error', message: 'boom' } });
+    expect(() => reader.push(Buffer.from(error))).toThrow(APIError);
+    expect(() => reader.push(Buffer.from(sse('message_stop', { type: 'message_stop' })))).toThrow(APIError);
+  });
+
   it('throws on data that is not JSON', () => {
     expect(() => readAll([Buffer.from('event: content_block_delta\ndata: {not json\n\n')])).toThrow(SyntaxError);
   });

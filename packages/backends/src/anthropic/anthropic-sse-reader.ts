@@ -57,6 +57,12 @@ export class AnthropicSseReader {
       this.#atStart = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    // A chunk without a line end completes nothing: it waits with the rest (a line spread over many
+    // chunks is then searched once, not once per chunk).
+    if (!fresh.includes('\n')) {
+      this.#rest = text;
+      return NO_EVENTS;
+    }
     let events: RawMessageStreamEvent[] | undefined;
     let start = 0;
     try {
@@ -68,8 +74,9 @@ export class AnthropicSseReader {
     } catch (error) {
       // The events before the failure are the client's output: they go out first, and the
       // failure after them (a failure before any output could be retried, one after it not).
-      if (events === undefined) throw error;
+      // Either way the reader is done: every later push throws the same failure.
       this.#failure = { error };
+      if (events === undefined) throw error;
       return events;
     }
     this.#rest = start === 0 ? text : text.slice(start);
