@@ -11,7 +11,7 @@
 # packages/deploy/src/dockerfile.test.ts checks this file against package.json.
 # --max-semi-space-size=32: a 32 MiB young generation. A stream's per-chunk objects live until its
 # next chunk; with V8's default they outlive the young generation and fill the old one: at 2,000
-# open streams 1.4x the CPU per chunk and 107 vs ~20 KiB RSS per stream (`pnpm bench -- streams`).
+# open streams ~1.2x the CPU per chunk and twice the peak heap (bench/RESULTS.md, issue 15).
 
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
