@@ -4,6 +4,7 @@ export { SessionPool } from './pool/session-pool.ts';
 export type { AcquireOptions, SessionPoolOptions } from './pool/session-pool-options.ts';
 export type { SessionLease } from './pool/pool-lease.ts';
 export { hostDirect, type HostedBackend } from './hosted-backend.ts';
+export { hostedJobRunner, type HostedJobRunner } from './hosted-job-runner.ts';
 export { answeredToolCalls, hostPooled } from './pool/pooled-backend.ts';
 export {
   runJob,

@@ -19,7 +19,7 @@ import { createBackendFromConfig, type SupervisedBackend } from './backend-facto
 import { hostDirect, type HostedBackend } from './hosted-backend.ts';
 import { hostPooled } from './pool/pooled-backend.ts';
 import type { ParkChange } from './pool/session-pool-options.ts';
-import { runJob, unavailableExecutor, type Executor, type RunJobOptions } from './run-job.ts';
+import { hostedJobRunner } from './hosted-job-runner.ts';
 
 export interface SupervisorOptions {
   config: Config;
@@ -125,18 +125,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       for (const status of SESSION_STATUSES) metrics.sessionsTotal.set({ status }, summary[status]);
     });
   }
-  // Children of the process's logger, never of one another: pino would repeat `component`.
-  const jobLog = log.child({ component: 'job' });
-  const executors = new Map(hosted.map((backend) => [backend.name, backend.execute]));
-  const executorFor = (name: BackendName): Executor => executors.get(name) ?? unavailableExecutor(name);
-  // One options object per backend, shared by its jobs: running a job allocates none.
-  const runOptions = new Map<BackendName, RunJobOptions>(
-    hosted.map((backend) => [backend.name, { executor: backend.execute, executorFor, supervisorId: id, backend: backend.name, log: jobLog }]),
-  );
-  // A lone backend serves every job, whatever backend the API named (as before routing existed).
-  const soleOptions = hosted.length === 1 ? runOptions.get(hosted[0]!.name) : undefined;
-  const optionsFor = (name: BackendName): RunJobOptions =>
-    soleOptions ?? runOptions.get(name) ?? { executor: unavailableExecutor(name), executorFor, supervisorId: id, log: jobLog };
+  const runOnHosted = hostedJobRunner(hosted, id, log);
 
   return {
     id,
@@ -146,7 +135,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     start: () => {
       for (const backend of hosted) backend.start();
     },
-    run: (job, signal, options) => runJob(job, signal, optionsFor(job.backend), options?.controller),
+    run: (job, signal, options) => runOnHosted(job, signal, options?.controller),
     sessions: allSessions,
     health: () => {
       const reasons: string[] = [];

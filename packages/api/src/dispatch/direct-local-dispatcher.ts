@@ -13,7 +13,7 @@ import {
   type Logger,
   type RunOptions,
 } from '@llm-gateway/shared';
-import { START_MARGIN_MS, createBackendFromConfig, hostDirect, runJob, unavailableExecutor, type Executor, type HostedBackend, type RunJobOptions } from '@llm-gateway/supervisor';
+import { START_MARGIN_MS, createBackendFromConfig, hostDirect, hostedJobRunner, type HostedBackend } from '@llm-gateway/supervisor';
 
 /** Runs a job on this process's direct backends; the runner the dispatcher below needs. */
 export interface LocalDirectRunner {
@@ -137,16 +137,11 @@ export function createLocalDirectRunner(config: Config, log: Logger): LocalDirec
     }
   }
   if (hosted.size === 0) return undefined;
-  const supervisorId = `${hostname()}-${process.pid}-api`;
-  const jobLog = log.child({ component: 'job' });
-  const executorFor = (name: BackendName): Executor => hosted.get(name)?.execute ?? unavailableExecutor(name);
-  const runOptions = new Map<BackendName, RunJobOptions>(
-    [...hosted.keys()].map((name) => [name, { executor: executorFor(name), executorFor, supervisorId, log: jobLog }]),
-  );
+  const runOnHosted = hostedJobRunner([...hosted.values()], `${hostname()}-${process.pid}-api`, log);
   return {
     backends: new Set(hosted.keys()),
     servesEveryBackend: names.every((name) => hosted.has(name)),
-    run: (job, signal, options) => runJob(job, signal, runOptions.get(job.backend)!, options?.controller),
+    run: (job, signal, options) => runOnHosted(job, signal, options?.controller),
     close: async () => {
       await Promise.all([...hosted.values()].map((backend) => backend.close()));
     },
